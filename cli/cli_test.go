@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"pivsr/data"
+	"pivsr/piv"
+)
+
+// run executes a pivsr command line in-process.
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = Run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+// writeTaylorGreen writes a 64 x 64 Taylor-Green field, divergence-free and
+// with vorticity 2 sin x sin y, and returns its path.
+func writeTaylorGreen(t *testing.T, dir string) string {
+	t.Helper()
+	n := 64
+	h := 2 * math.Pi / float64(n)
+	g := piv.UniformGrid(n, n, 0, 0, h, h)
+	f := piv.NewField(g)
+	for j, y := range g.Y {
+		for i, x := range g.X {
+			f.U[g.Index(i, j)] = math.Sin(x) * math.Cos(y)
+			f.V[g.Index(i, j)] = -math.Cos(x) * math.Sin(y)
+		}
+	}
+	path := filepath.Join(dir, "tg.h5")
+	if err := data.SaveHDF5(path, &data.Dataset{Fields: []*piv.Field{f}}, data.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	dir := t.TempDir()
+	tg := writeTaylorGreen(t, dir)
+	for _, args := range [][]string{
+		{},
+		{"no-such-command"},
+		{"info"},
+		{"info", tg, "-bogus"},
+		{"sparsify", tg},
+		{"sparsify", tg, "-o", filepath.Join(dir, "s.h5")},
+		{"sparsify", tg, "-o", filepath.Join(dir, "s.h5"), "-density", "2"},
+		{"eval", tg},
+		{"convert", tg},
+		{"info", tg, "-u", "ux"},
+		{"info", tg, "-format", "xls"},
+	} {
+		code, _, stderr := run(t, args...)
+		if code != ExitUsage {
+			t.Errorf("pivsr %s: exit %d, want %d (stderr %q)", strings.Join(args, " "), code, ExitUsage, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "s.h5")); err == nil {
+		t.Error("a usage error wrote an output file")
+	}
+}
+
+func TestHelpExitsZeroAndListsFlags(t *testing.T) {
+	for _, name := range []string{"info", "convert", "derive", "eval", "sparsify"} {
+		code, stdout, _ := run(t, name, "-h")
+		if code != ExitOK || !strings.Contains(stdout, "Usage: pivsr "+name) {
+			t.Errorf("pivsr %s -h: exit %d, output %q", name, code, stdout)
+		}
+	}
+	code, stdout, _ := run(t, "help")
+	if code != ExitOK || !strings.Contains(stdout, "derive") {
+		t.Errorf("pivsr help: exit %d, output %q", code, stdout)
+	}
+}
+
+func TestMissingInputFailsNamingTheFile(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "nope.h5")
+	out := filepath.Join(dir, "out.h5")
+	code, _, stderr := run(t, "convert", missing, "-o", out)
+	if code != ExitFailure || !strings.Contains(stderr, missing) {
+		t.Errorf("exit %d, stderr %q: want exit 1 naming %s", code, stderr, missing)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a failed convert left an output file")
+	}
+}
+
+func TestInfoJSON(t *testing.T) {
+	tg := writeTaylorGreen(t, t.TempDir())
+	code, stdout, stderr := run(t, "info", tg, "-json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var fi fileInfo
+	if err := json.Unmarshal([]byte(stdout), &fi); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, stdout)
+	}
+	if fi.Kind != "grid" || fi.NX != 64 || fi.NY != 64 || fi.Valid != 64*64 || fi.NaN != 0 || !fi.Uniform {
+		t.Errorf("unexpected info %+v", fi)
+	}
+}
+
+func TestSparsifyEvalDerive(t *testing.T) {
+	dir := t.TempDir()
+	tg := writeTaylorGreen(t, dir)
+	sparse := filepath.Join(dir, "sparse.h5")
+	if code, _, stderr := run(t, "sparsify", tg, "-o", sparse, "-every", "4", "-noise", "0.01", "-seed", "3"); code != ExitOK {
+		t.Fatalf("sparsify: exit %d: %s", code, stderr)
+	}
+	ds, err := data.Load(sparse, data.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ds.Fields[0].NumValid(); got != 16*16 {
+		t.Errorf("sparsify -every 4 kept %d vectors, want 256", got)
+	}
+	// Without -force the output is kept; with it, replaced.
+	if code, _, stderr := run(t, "sparsify", tg, "-o", sparse, "-every", "2"); code != ExitFailure || !strings.Contains(stderr, "-force") {
+		t.Errorf("overwrite without -force: exit %d, stderr %q", code, stderr)
+	}
+
+	// The sparse field scored where it is valid: only the noise remains.
+	code, stdout, stderr := run(t, "eval", sparse, tg, "-where-valid", "-json")
+	if code != ExitOK {
+		t.Fatalf("eval: exit %d: %s", code, stderr)
+	}
+	var row evalResult
+	if err := json.Unmarshal([]byte(strings.TrimSpace(stdout)), &row); err != nil {
+		t.Fatal(err)
+	}
+	if row.Scored != 256 || row.Rec < 0.5e-4 || row.Rec > 2e-4 {
+		t.Errorf("noise 0.01 should give rec near 1e-4 on 256 vectors, got %+v", row)
+	}
+
+	// The truth against itself scores zero on the full grid and the interior.
+	code, stdout, _ = run(t, "eval", tg, tg)
+	if code != ExitOK || !strings.Contains(stdout, "interior (border 8)") {
+		t.Fatalf("eval truth truth: exit %d\n%s", code, stdout)
+	}
+
+	derived := filepath.Join(dir, "derived.h5")
+	code, stdout, stderr = run(t, "derive", tg, "-o", derived, "-json")
+	if code != ExitOK {
+		t.Fatalf("derive: exit %d: %s", code, stderr)
+	}
+	var s derivedSummary
+	if err := json.Unmarshal([]byte(strings.TrimSpace(stdout)), &s); err != nil {
+		t.Fatal(err)
+	}
+	// rms of 2 sin x sin y is 1; the divergence is round-off and edge error.
+	if math.Abs(s.RMSVorticity-1) > 0.02 || s.DivergenceToVorticity > 0.01 {
+		t.Errorf("Taylor-Green summary %+v: want rms vorticity 1 and no divergence", s)
+	}
+	out, err := data.Load(derived, data.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Attrs[data.AttrCommandLine] == "" || !strings.Contains(out.Attrs[data.AttrInputs], "tg.h5") {
+		t.Errorf("derived file lacks provenance: %v", out.Attrs)
+	}
+}

@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"text/tabwriter"
+
+	"pivsr/piv"
+)
+
+func init() {
+	register(command{name: "eval", summary: "score a field against a ground truth (rec, NRMSE, angular error, divergence, spectrum)", run: runEval})
+}
+
+// evalResult is one row of `pivsr eval`: the metrics over one region.
+type evalResult struct {
+	Snapshot int     `json:"snapshot"`
+	Region   string  `json:"region"` // "full", "interior" or "valid"
+	Border   int     `json:"border"`
+	Scored   int     `json:"scored"`
+	Scale    float64 `json:"scale"`
+	Rec      float64 `json:"rec"`
+	NRMSE    float64 `json:"nrmse"`
+	AngleDeg float64 `json:"angular_error_deg"`
+	MeanDiv  float64 `json:"mean_abs_div"`
+	DivVort  float64 `json:"rms_div_over_rms_vort"`
+	SpecErr  float64 `json:"spectrum_log_error"`
+}
+
+func runEval(e *env, args []string) error {
+	fs := newFlags(e, "eval", "ESTIMATE TRUTH", `
+Compare an estimated field with a ground truth on the same grid. Velocities
+of both are divided by the truth's largest |u| or |v| first. Reported:
+rec (mean squared error per component), NRMSE, angular error (degrees),
+mean |div| and rms(div)/rms(vorticity) of the estimate, and the spectrum log
+error (mean over shells of (ln E_est - ln E_truth)^2). Figures are given on
+the full grid and on the interior (a -border of nodes dropped on each side).
+An estimate with missing vectors (a sparse input) is scored only where it is
+valid, on the data terms alone, with -where-valid.`)
+	var in inputFlags
+	in.register(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object per row")
+	border := fs.Int("border", 8, "nodes dropped on each side for the interior figures (0: full grid only)")
+	whereValid := fs.Bool("where-valid", false, "score only where the estimate is valid (data terms only)")
+	pos, err := parse(fs, args, 2, 2)
+	if err != nil {
+		return err
+	}
+	if err := in.check(); err != nil {
+		return err
+	}
+	if *border < 0 {
+		return usagef("-border %d: want 0 or more nodes", *border)
+	}
+	estDS, err := in.load(pos[0])
+	if err != nil {
+		return err
+	}
+	truthDS, err := in.load(pos[1])
+	if err != nil {
+		return err
+	}
+	est, err := gridFields(pos[0], estDS, "eval")
+	if err != nil {
+		return err
+	}
+	truth, err := gridFields(pos[1], truthDS, "eval")
+	if err != nil {
+		return err
+	}
+	if len(est) != len(truth) && len(truth) != 1 {
+		return fmt.Errorf("%s holds %d snapshots but %s holds %d: want as many, or one truth for all", pos[0], len(est), pos[1], len(truth))
+	}
+	var rows []evalResult
+	for t, f := range est {
+		tr := truth[min(t, len(truth)-1)]
+		regions := []region{{"full", piv.MetricOptions{}}}
+		if *whereValid {
+			regions = []region{{"valid", piv.MetricOptions{Holdout: validMask(f)}}}
+		} else if *border > 0 {
+			regions = append(regions, region{"interior", piv.MetricOptions{Border: *border}})
+		}
+		for _, r := range regions {
+			m, err := piv.Evaluate(f, tr, r.opt)
+			if err != nil {
+				return fmt.Errorf("%s against %s, snapshot %d: %w", pos[0], pos[1], t, err)
+			}
+			rows = append(rows, evalResult{Snapshot: t, Region: r.name, Border: r.opt.Border, Scored: m.Scored, Scale: m.Scale,
+				Rec: m.Rec, NRMSE: m.NRMSE, AngleDeg: m.AngularErrorDeg, MeanDiv: m.MeanAbsDivergence,
+				DivVort: m.DivergenceToVorticity, SpecErr: m.SpectrumLogError})
+		}
+	}
+	if *asJSON {
+		for _, r := range rows {
+			b, err := json.Marshal(jsonSafe(r))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout, string(b))
+		}
+		return nil
+	}
+	printEval(e.stdout, rows)
+	return nil
+}
+
+// region names a subset of the grid that eval scores.
+type region struct {
+	name string
+	opt  piv.MetricOptions
+}
+
+func validMask(f *piv.Field) []bool {
+	m := make([]bool, f.Len())
+	for k := range m {
+		m[k] = f.Valid(k)
+	}
+	return m
+}
+
+// jsonSafe replaces NaN and Inf, which JSON cannot carry, by -1 (figures not
+// computed are reported as -1 in JSON and "n/a" in tables).
+func jsonSafe(r evalResult) evalResult {
+	for _, p := range []*float64{&r.Rec, &r.NRMSE, &r.AngleDeg, &r.MeanDiv, &r.DivVort, &r.SpecErr} {
+		if math.IsNaN(*p) || math.IsInf(*p, 0) {
+			*p = -1
+		}
+	}
+	return r
+}
+
+func printEval(w io.Writer, rows []evalResult) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "snapshot\tregion\tscored\trec\tNRMSE\tangle (deg)\tmean |div|\tdiv/vort\tspectrum err")
+	for _, r := range rows {
+		region := r.Region
+		if r.Border > 0 {
+			region = fmt.Sprintf("%s (border %d)", r.Region, r.Border)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Snapshot, region, r.Scored,
+			num(r.Rec), num(r.NRMSE), num(r.AngleDeg), num(r.MeanDiv), num(r.DivVort), num(r.SpecErr))
+	}
+	tw.Flush()
+}
+
+func num(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.4g", v)
+}
