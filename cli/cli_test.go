@@ -157,7 +157,7 @@ func TestSparsifyEvalDerive(t *testing.T) {
 		t.Fatal(err)
 	}
 	// rms of 2 sin x sin y is 1; the divergence is round-off and edge error.
-	if math.Abs(s.RMSVorticity-1) > 0.02 || s.DivergenceToVorticity > 0.01 {
+	if math.Abs(float64(s.RMSVorticity)-1) > 0.02 || s.DivergenceToVorticity > 0.01 {
 		t.Errorf("Taylor-Green summary %+v: want rms vorticity 1 and no divergence", s)
 	}
 	out, err := data.Load(derived, data.LoadOptions{})
@@ -166,5 +166,31 @@ func TestSparsifyEvalDerive(t *testing.T) {
 	}
 	if out.Attrs[data.AttrCommandLine] == "" || !strings.Contains(out.Attrs[data.AttrInputs], "tg.h5") {
 		t.Errorf("derived file lacks provenance: %v", out.Attrs)
+	}
+}
+
+func TestOTCompare(t *testing.T) {
+	dir := t.TempDir()
+	tg := writeTaylorGreen(t, dir)
+	// A field compared with itself is at distance zero in every respect.
+	code, stdout, stderr := run(t, "ot", "compare", tg, tg, "-json", "-slices", "50")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rows := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(rows) != 7 {
+		t.Fatalf("got %d rows, want 7:\n%s", len(rows), stdout)
+	}
+	for _, line := range rows {
+		var r otRow
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(r.Value) > 1e-9 {
+			t.Errorf("%s %s of a field against itself = %v, want 0", r.Quantity, r.Distance, r.Value)
+		}
+	}
+	if code, _, _ := run(t, "ot", "frobnicate"); code != ExitUsage {
+		t.Errorf("unknown ot subcommand: exit %d, want 2", code)
 	}
 }

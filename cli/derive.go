@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -16,14 +15,14 @@ func init() {
 
 // derivedSummary is what `pivsr derive` prints for one snapshot.
 type derivedSummary struct {
-	Snapshot              int     `json:"snapshot"`
-	Valid                 int     `json:"valid"`
-	RMSVorticity          float64 `json:"rms_vorticity"`
-	RMSDivergence         float64 `json:"rms_divergence"`
-	DivergenceToVorticity float64 `json:"rms_div_over_rms_vort"`
-	MeanEnergy            float64 `json:"mean_energy"`
-	SpectralSlope         float64 `json:"spectral_slope,omitempty"`
-	SlopeRange            [2]int  `json:"slope_range,omitempty"`
+	Snapshot              int    `json:"snapshot"`
+	Valid                 int    `json:"valid"`
+	RMSVorticity          number `json:"rms_vorticity"`
+	RMSDivergence         number `json:"rms_divergence"`
+	DivergenceToVorticity number `json:"rms_div_over_rms_vort"`
+	MeanEnergy            number `json:"mean_energy"`
+	SpectralSlope         number `json:"spectral_slope,omitempty"`
+	SlopeRange            [2]int `json:"slope_range,omitempty"`
 }
 
 func runDerive(e *env, args []string) error {
@@ -74,8 +73,9 @@ them beside u and v into an HDF5 file.`)
 		s := summarize(f, vort, div, *kmin, *kmax)
 		s.Snapshot = t
 		if *asJSON {
-			b, _ := json.Marshal(s)
-			fmt.Fprintln(e.stdout, string(b))
+			if err := printJSON(e.stdout, s); err != nil {
+				return err
+			}
 		} else {
 			printDerived(e.stdout, s, ds.Units)
 		}
@@ -89,10 +89,11 @@ them beside u and v into an HDF5 file.`)
 // summarize gathers the figures derive prints for one field, given its
 // vorticity and divergence.
 func summarize(f *piv.Field, vort, div []float64, kmin, kmax int) derivedSummary {
-	s := derivedSummary{Valid: f.NumValid(), RMSVorticity: rms(vort), RMSDivergence: rms(div), MeanEnergy: meanEnergy(f)}
+	s := derivedSummary{Valid: f.NumValid(), RMSVorticity: number(rms(vort)), RMSDivergence: number(rms(div)), MeanEnergy: number(meanEnergy(f))}
 	s.DivergenceToVorticity = s.RMSDivergence / s.RMSVorticity
 	if f.IsUniform(1e-3) {
-		s.SpectralSlope, s.SlopeRange = spectralSlope(f, kmin, kmax)
+		slope, r := spectralSlope(f, kmin, kmax)
+		s.SpectralSlope, s.SlopeRange = number(slope), r
 	}
 	return s
 }
@@ -119,12 +120,12 @@ func spectralSlope(f *piv.Field, kmin, kmax int) (float64, [2]int) {
 
 func printDerived(w io.Writer, s derivedSummary, u piv.Units) {
 	fmt.Fprintf(w, "snapshot %d: %d valid vectors\n", s.Snapshot, s.Valid)
-	fmt.Fprintf(w, "  rms vorticity            %.6g\n", s.RMSVorticity)
-	fmt.Fprintf(w, "  rms divergence           %.6g\n", s.RMSDivergence)
-	fmt.Fprintf(w, "  rms(div) / rms(vort)     %.4g\n", s.DivergenceToVorticity)
-	fmt.Fprintf(w, "  mean kinetic energy      %.6g%s\n", s.MeanEnergy, squared(u.Velocity))
+	fmt.Fprintf(w, "  rms vorticity            %.6g\n", float64(s.RMSVorticity))
+	fmt.Fprintf(w, "  rms divergence           %.6g\n", float64(s.RMSDivergence))
+	fmt.Fprintf(w, "  rms(div) / rms(vort)     %.4g\n", float64(s.DivergenceToVorticity))
+	fmt.Fprintf(w, "  mean kinetic energy      %.6g%s\n", float64(s.MeanEnergy), squared(u.Velocity))
 	if s.SlopeRange != [2]int{} {
-		fmt.Fprintf(w, "  spectral slope E(k)~k^s  %.3f (shells %d..%d)\n", s.SpectralSlope, s.SlopeRange[0], s.SlopeRange[1])
+		fmt.Fprintf(w, "  spectral slope E(k)~k^s  %.3f (shells %d..%d)\n", float64(s.SpectralSlope), s.SlopeRange[0], s.SlopeRange[1])
 	}
 }
 

@@ -16,17 +16,17 @@ func init() {
 
 // evalResult is one row of `pivsr eval`: the metrics over one region.
 type evalResult struct {
-	Snapshot int     `json:"snapshot"`
-	Region   string  `json:"region"` // "full", "interior" or "valid"
-	Border   int     `json:"border"`
-	Scored   int     `json:"scored"`
-	Scale    float64 `json:"scale"`
-	Rec      float64 `json:"rec"`
-	NRMSE    float64 `json:"nrmse"`
-	AngleDeg float64 `json:"angular_error_deg"`
-	MeanDiv  float64 `json:"mean_abs_div"`
-	DivVort  float64 `json:"rms_div_over_rms_vort"`
-	SpecErr  float64 `json:"spectrum_log_error"`
+	Snapshot int    `json:"snapshot"`
+	Region   string `json:"region"` // "full", "interior" or "valid"
+	Border   int    `json:"border"`
+	Scored   int    `json:"scored"`
+	Scale    number `json:"scale"`
+	Rec      number `json:"rec"`
+	NRMSE    number `json:"nrmse"`
+	AngleDeg number `json:"angular_error_deg"`
+	MeanDiv  number `json:"mean_abs_div"`
+	DivVort  number `json:"rms_div_over_rms_vort"`
+	SpecErr  number `json:"spectrum_log_error"`
 }
 
 func runEval(e *env, args []string) error {
@@ -87,18 +87,16 @@ valid, on the data terms alone, with -where-valid.`)
 			if err != nil {
 				return fmt.Errorf("%s against %s, snapshot %d: %w", pos[0], pos[1], t, err)
 			}
-			rows = append(rows, evalResult{Snapshot: t, Region: r.name, Border: r.opt.Border, Scored: m.Scored, Scale: m.Scale,
-				Rec: m.Rec, NRMSE: m.NRMSE, AngleDeg: m.AngularErrorDeg, MeanDiv: m.MeanAbsDivergence,
-				DivVort: m.DivergenceToVorticity, SpecErr: m.SpectrumLogError})
+			rows = append(rows, evalResult{Snapshot: t, Region: r.name, Border: r.opt.Border, Scored: m.Scored, Scale: number(m.Scale),
+				Rec: number(m.Rec), NRMSE: number(m.NRMSE), AngleDeg: number(m.AngularErrorDeg), MeanDiv: number(m.MeanAbsDivergence),
+				DivVort: number(m.DivergenceToVorticity), SpecErr: number(m.SpectrumLogError)})
 		}
 	}
 	if *asJSON {
 		for _, r := range rows {
-			b, err := json.Marshal(jsonSafe(r))
-			if err != nil {
+			if err := printJSON(e.stdout, r); err != nil {
 				return err
 			}
-			fmt.Fprintln(e.stdout, string(b))
 		}
 		return nil
 	}
@@ -120,17 +118,6 @@ func validMask(f *piv.Field) []bool {
 	return m
 }
 
-// jsonSafe replaces NaN and Inf, which JSON cannot carry, by -1 (figures not
-// computed are reported as -1 in JSON and "n/a" in tables).
-func jsonSafe(r evalResult) evalResult {
-	for _, p := range []*float64{&r.Rec, &r.NRMSE, &r.AngleDeg, &r.MeanDiv, &r.DivVort, &r.SpecErr} {
-		if math.IsNaN(*p) || math.IsInf(*p, 0) {
-			*p = -1
-		}
-	}
-	return r
-}
-
 func printEval(w io.Writer, rows []evalResult) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "snapshot\tregion\tscored\trec\tNRMSE\tangle (deg)\tmean |div|\tdiv/vort\tspectrum err")
@@ -145,9 +132,32 @@ func printEval(w io.Writer, rows []evalResult) {
 	tw.Flush()
 }
 
-func num(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+// num formats a figure for a table: four significant digits, "n/a" when it
+// could not be computed.
+func num[F ~float64](v F) string {
+	if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 		return "n/a"
 	}
-	return fmt.Sprintf("%.4g", v)
+	return fmt.Sprintf("%.4g", float64(v))
+}
+
+// number is a float64 that JSON writes as null when it is NaN or infinite
+// (a figure that could not be computed), which encoding/json refuses.
+type number float64
+
+func (n number) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(n)) || math.IsInf(float64(n), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(n))
+}
+
+// printJSON writes v as one line of JSON.
+func printJSON(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(w, string(b))
+	return err
 }

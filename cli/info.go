@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -61,8 +60,9 @@ scattered points, how many vectors are valid, NaN counts and value ranges.`)
 		}
 		fi := describe(path, ds)
 		if *asJSON {
-			b, _ := json.Marshal(fi)
-			fmt.Fprintln(e.stdout, string(b))
+			if err := printJSON(e.stdout, fi); err != nil {
+				return err
+			}
 			continue
 		}
 		printInfo(e, fi)

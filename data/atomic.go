@@ -76,9 +76,14 @@ func checkOutput(path string, force bool, inputs []string) (fs.FileInfo, error) 
 		return nil, errors.New("is a directory, expected an output file name")
 	}
 	for _, in := range inputs {
-		if st, err := os.Stat(in); err == nil && os.SameFile(out, st) {
-			return nil, fmt.Errorf("is the input file %s: refusing to overwrite it, even with --force; choose another output name", in)
+		st, err := os.Stat(in)
+		if err != nil || !os.SameFile(out, st) {
+			continue
 		}
+		if filepath.Clean(in) == filepath.Clean(path) {
+			return nil, errors.New("is an input file: refusing to overwrite it, even with --force; choose another output name")
+		}
+		return nil, fmt.Errorf("is the input file %s under another name: refusing to overwrite it, even with --force; choose another output name", in)
 	}
 	if !force {
 		return nil, errors.New("already exists; pass --force to replace it")

@@ -56,10 +56,10 @@ func TestWriteAtomic(t *testing.T) {
 		{"new file", filepath.Join(dir, "new.dat"), false, writeString("new"), "", "new"},
 		{"existing kept", existing, false, writeString("replacement"), "already exists; pass --force to replace it", "old"},
 		{"existing replaced with force", existing, true, writeString("replacement"), "", "replacement"},
-		{"input refused", in, true, writeString("x"), "is the input file " + in + ": refusing to overwrite it, even with --force", "input"},
-		{"input by another path", filepath.Join(dir, "sub", "..", "in.dat"), true, writeString("x"), "is the input file", "input"},
-		{"input through a hard link", linked, true, writeString("x"), "is the input file", "input"},
-		{"input through a symbolic link", symlinked, true, writeString("x"), "is the input file", "input"},
+		{"input refused", in, true, writeString("x"), "is an input file: refusing to overwrite it, even with --force; choose another output name", "input"},
+		{"input by another path", filepath.Join(dir, "sub", "..", "in.dat"), true, writeString("x"), "is an input file", "input"},
+		{"input through a hard link", linked, true, writeString("x"), "is the input file " + in + " under another name: refusing", "input"},
+		{"input through a symbolic link", symlinked, true, writeString("x"), "is the input file " + in + " under another name", "input"},
 		{"write fails, nothing left", filepath.Join(dir, "failed.dat"), false, failing, "disk on fire", ""},
 		{"write fails, old file kept", existing, true, failing, "disk on fire", "replacement"},
 		{"directory", sub, true, writeString("x"), "is a directory", ""},
@@ -123,9 +123,9 @@ func TestSaveHDF5Refusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = SaveHDF5(src, loaded, SaveOptions{Force: true})
-	checkFileError(t, src, err, "is the input file")
+	checkFileError(t, src, err, "is an input file")
 	err = SaveHDF5(src, ds, SaveOptions{Force: true, Provenance: &Provenance{Inputs: []string{src}}})
-	checkFileError(t, src, err, "is the input file")
+	checkFileError(t, src, err, "is an input file")
 	err = SaveHDF5(src, ds, SaveOptions{})
 	checkFileError(t, src, err, "already exists; pass --force")
 	if readString(t, src) != before {

@@ -2,9 +2,9 @@ package data
 
 import (
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -310,7 +310,34 @@ with h5py.File(d + "/labels.h5", "w") as f:
 	if err == nil || !strings.Contains(err.Error(), "holds string values, expected numbers") {
 		t.Errorf("string datasets: error %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "plain.h5")); err != nil {
+
+	// And the other way: h5py reads what SaveHDF5 writes.
+	mine := filepath.Join(dir, "mine.h5")
+	masked := want.Clone()
+	masked.Mask = make([]bool, len(masked.U))
+	for k := range masked.Mask {
+		masked.Mask[k] = k != 5
+	}
+	ds := &Dataset{Fields: []*piv.Field{masked}, Units: piv.Units{Length: "m", Velocity: "m/s"}}
+	if err := SaveHDF5(mine, ds, SaveOptions{Float32: true, Provenance: &Provenance{Version: "1.2"}}); err != nil {
 		t.Fatal(err)
+	}
+	read := `
+import sys, numpy as np, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    a = f.attrs
+    s = lambda v: v.decode() if isinstance(v, bytes) else str(v)
+    u = f["u"][...]
+    print(s(a["format"]), int(a["version"]), s(a["velocity_unit"]), s(a["pivsr_version"]))
+    print(u.dtype, u.shape, f["x"].dtype, f["mask"].dtype, int(f["mask"][...].sum()), int(np.isnan(u).sum()))
+    print("%.6f" % float(u[1, 2]))
+`
+	out, err := exec.Command(python, "-c", read, mine).CombinedOutput()
+	if err != nil {
+		t.Fatalf("h5py reading %s: %v\n%s", mine, err, out)
+	}
+	wantOut := "pivsr 1 m/s 1.2\nfloat32 (6, 8) float64 uint8 47 1\n" + strconv.FormatFloat(want.U[want.Index(2, 1)], 'f', 6, 64) + "\n"
+	if string(out) != wantOut {
+		t.Errorf("h5py read:\n%s\nwant:\n%s", out, wantOut)
 	}
 }

@@ -234,3 +234,5 @@ func fileSize(t *testing.T, p string) string {
 }
 
 func parseRFC3339(s string) (time.Time, error) { return time.Parse(time.RFC3339, s) }
+
+func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"fmt"
+	"math"
+	"text/tabwriter"
+
+	"pivsr/data"
+	"pivsr/piv"
+	"pivsr/transport"
+)
+
+func init() {
+	register(command{name: "ot", summary: "optimal-transport tools: 'ot compare A B' compares two fields' distributions", run: runOT})
+}
+
+func runOT(e *env, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintf(e.stdout, "Usage: pivsr ot <subcommand> [flags] [args]\n\nSubcommands:\n  compare    distances between the velocity, direction and speed distributions of two fields\n")
+		if len(args) == 0 {
+			return usagef("missing subcommand")
+		}
+		return nil
+	}
+	switch args[0] {
+	case "compare":
+		return runOTCompare(e, args[1:])
+	}
+	return usagef("unknown subcommand %q of ot", args[0])
+}
+
+// otRow is one distance of `pivsr ot compare`.
+type otRow struct {
+	Quantity string  `json:"quantity"`
+	Distance string  `json:"distance"`
+	Value    float64 `json:"value"`
+	StdErr   float64 `json:"std_err,omitempty"`
+}
+
+func runOTCompare(e *env, args []string) error {
+	fs := newFlags(e, "ot compare", "A B", `
+Compare the distributions of two fields' valid vectors (e.g. a reconstruction
+and its truth, or two snapshots of a series), all distances as W_p (not
+W_p^p), in the fields' velocity units:
+  velocity   sliced W_2 between the (u, v) clouds (Monte-Carlo over -slices
+             evenly spaced directions, with its standard error);
+  direction  W_1 and W_2 on the circle between the flow directions
+             atan2(v, u), in turns (1 = 360 degrees), unweighted and weighted
+             by speed;
+  speed      W_1 and W_2 between the speed distributions.
+Snapshot 0 of each file is compared.`)
+	var in inputFlags
+	in.register(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object per distance")
+	slices := fs.Int("slices", 1000, "directions of the sliced distance")
+	seed := fs.Uint64("seed", 1, "seed of the sliced directions")
+	pos, err := parse(fs, args, 2, 2)
+	if err != nil {
+		return err
+	}
+	if err := in.check(); err != nil {
+		return err
+	}
+	if *slices < 1 {
+		return usagef("-slices %d: want at least 1", *slices)
+	}
+	var samples [2]*piv.Scattered
+	for i, path := range pos {
+		ds, err := in.load(path)
+		if err != nil {
+			return err
+		}
+		samples[i] = firstSnapshot(ds)
+	}
+	rows, err := compareDistributions(samples[0], samples[1], *slices, *seed)
+	if err != nil {
+		return fmt.Errorf("%s against %s: %w", pos[0], pos[1], err)
+	}
+	if *asJSON {
+		for _, r := range rows {
+			if err := printJSON(e.stdout, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "quantity\tdistance\tvalue\t± std err")
+	for _, r := range rows {
+		se := ""
+		if r.StdErr > 0 {
+			se = num(r.StdErr)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Quantity, r.Distance, num(r.Value), se)
+	}
+	return tw.Flush()
+}
+
+func firstSnapshot(ds *data.Dataset) *piv.Scattered {
+	if ds.IsGrid() {
+		return ds.Fields[0].Scattered()
+	}
+	return ds.Points[0]
+}
+
+func compareDistributions(a, b *piv.Scattered, slices int, seed uint64) ([]otRow, error) {
+	ca, cb := transport.VelocityCloud(a), transport.VelocityCloud(b)
+	if ca == nil || cb == nil {
+		return nil, fmt.Errorf("a field has no valid vector to compare")
+	}
+	sw, err := transport.NewSliced(slices).P(2).Seed(seed).Directions(transport.QuasiMonteCarlo).Pow(ca, nil, cb, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sliced distance: %w", err)
+	}
+	row := otRow{Quantity: "velocity", Distance: "SW_2", Value: sw.Distance()}
+	if row.Value > 0 && !math.IsNaN(sw.StdErr) {
+		row.StdErr = sw.StdErr / (2 * row.Value) // from SW^2's by the delta method
+	}
+	rows := []otRow{row}
+	for _, bySpeed := range []bool{false, true} {
+		aa, wa := transport.Directions(a, bySpeed)
+		ab, wb := transport.Directions(b, bySpeed)
+		if len(aa) == 0 || len(ab) == 0 {
+			return nil, fmt.Errorf("a field has no non-zero vector: its directions are undefined")
+		}
+		name := "direction"
+		if bySpeed {
+			name = "direction (by speed)"
+		}
+		w1, err := transport.CircleW1(aa, wa, ab, wb)
+		if err != nil {
+			return nil, fmt.Errorf("circle W_1: %w", err)
+		}
+		w2, err := transport.CirclePow(aa, wa, ab, wb, 2)
+		if err != nil {
+			return nil, fmt.Errorf("circle W_2: %w", err)
+		}
+		rows = append(rows, otRow{Quantity: name, Distance: "W_1 (turns)", Value: w1}, otRow{Quantity: name, Distance: "W_2 (turns)", Value: math.Sqrt(w2)})
+	}
+	sa, sb := transport.Speeds(a), transport.Speeds(b)
+	for _, p := range []float64{1, 2} {
+		w, err := transport.Wasserstein1D(sa, nil, sb, nil, p)
+		if err != nil {
+			return nil, fmt.Errorf("speed W_%g: %w", p, err)
+		}
+		rows = append(rows, otRow{Quantity: "speed", Distance: fmt.Sprintf("W_%g", p), Value: w})
+	}
+	return rows, nil
+}
