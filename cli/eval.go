@@ -75,6 +75,9 @@ valid, on the data terms alone, with -where-valid.`)
 	}
 	var rows []evalResult
 	for t, f := range est {
+		if n := f.Len() - f.NumValid(); n > 0 && !*whereValid {
+			return fmt.Errorf("%s: snapshot %d misses %d of %d vectors, so it cannot be scored on the full grid; score a sparse field with -where-valid", pos[0], t, n, f.Len())
+		}
 		tr := truth[min(t, len(truth)-1)]
 		regions := []region{{"full", piv.MetricOptions{}}}
 		if *whereValid {

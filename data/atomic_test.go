@@ -163,6 +163,7 @@ func TestSaveHDF5BadDatasets(t *testing.T) {
 		{"empty scattered", &Dataset{Points: []*piv.Scattered{{}}}, "snapshot 0: scattered field holds no vectors"},
 		{"extra snapshots", &Dataset{Fields: []*piv.Field{f}, Extra: map[string][][]float64{"w": {}}}, `extra field "w" has 0 snapshots, want 1`},
 		{"extra length", &Dataset{Fields: []*piv.Field{f}, Extra: map[string][][]float64{"w": {{1}}}}, `extra field "w", snapshot 0: 1 values, want 12 like u`},
+		{"attribute name", &Dataset{Fields: []*piv.Field{f}, Attrs: map[string]string{"": "x"}}, `attribute "" = "x": names must be non-empty`},
 		{"extra name", &Dataset{Fields: []*piv.Field{f}, Extra: map[string][][]float64{"a/b": {make([]float64, 12)}}}, `extra field name "a/b" contains '/'`},
 	}
 	dir := t.TempDir()

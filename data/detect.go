@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -159,7 +160,7 @@ func reservedName(p string) bool {
 }
 
 // normalizeName reduces a dataset's base name to lower-case letters and digits,
-// dropping bracketed units: "Velocity u", "velocity_u" and "Velocity-U [m/s]"
+// dropping bracketed units: "Velocity u", "velocity_u" and "Velocity-U [m s-1]"
 // all become "velocityu".
 func normalizeName(p string) string {
 	base := path.Base(p)
@@ -401,7 +402,7 @@ func (c catalog) namedLayout(u, v DatasetInfo, opt LoadOptions) (*Layout, error)
 	if up == vp {
 		return nil, fmt.Errorf("u and v name the same dataset %s", up)
 	}
-	if !sameShape(u.Shape, v.Shape) {
+	if !slices.Equal(u.Shape, v.Shape) {
 		return nil, fmt.Errorf("u %s %v and v %s %v differ in shape", up, shapeString(u.Shape), vp, shapeString(v.Shape))
 	}
 	if len(u.Shape) == 0 || len(u.Shape) > 3 {
@@ -439,7 +440,7 @@ func (c catalog) namedLayout(u, v DatasetInfo, opt LoadOptions) (*Layout, error)
 			continue
 		}
 		mp := cleanPath(m.Path)
-		if !sameShape(m.Shape, u.Shape) {
+		if !slices.Equal(m.Shape, u.Shape) {
 			return nil, fmt.Errorf("mask %s %v does not match u %v", mp, shapeString(m.Shape), shapeString(u.Shape))
 		}
 		if !m.Type.Numeric() && m.Type.Class != ClassEnum && m.Type.Class != ClassBitfield {
@@ -455,9 +456,10 @@ func (c catalog) namedLayout(u, v DatasetInfo, opt LoadOptions) (*Layout, error)
 		}
 		tp := cleanPath(t.Path)
 		n, _ := elements(t.Shape)
-		// A rank-2 u with meshgrid coordinates may still turn out to be a scattered series.
-		meshSeries := l.Coords == CoordsMesh && len(u.Shape) == 2 && n == u.Shape[0]
-		if len(t.Shape) > 1 || !t.Type.Numeric() || (n != l.Snapshots && !meshSeries) {
+		// A square rank-2 u, or one with meshgrid coordinates, may still turn
+		// out to be a scattered series [T,N]: the values will tell.
+		maybeSeries := len(u.Shape) == 2 && n == u.Shape[0] && (l.Coords == CoordsMesh || (l.Coords == CoordsAxes && u.Shape[0] == u.Shape[1]))
+		if len(t.Shape) > 1 || !t.Type.Numeric() || (n != l.Snapshots && !maybeSeries) {
 			return nil, fmt.Errorf("times %s %v %s do not match the %d snapshot(s) of u %v: expected float64 [%d]", tp, shapeString(t.Shape), t.Type, l.Snapshots, shapeString(u.Shape), l.Snapshots)
 		}
 		l.T, used[tp] = tp, true
@@ -465,7 +467,7 @@ func (c catalog) namedLayout(u, v DatasetInfo, opt LoadOptions) (*Layout, error)
 	}
 	for _, o := range c.objs {
 		p := cleanPath(o.Path)
-		if path.Dir(p) == g && !used[p] && !reservedName(p) && o.Type.Numeric() && sameShape(o.Shape, u.Shape) {
+		if path.Dir(p) == g && !used[p] && !reservedName(p) && o.Type.Numeric() && slices.Equal(o.Shape, u.Shape) {
 			l.Extra = append(l.Extra, p)
 		}
 	}
@@ -520,13 +522,13 @@ func (l *Layout) fitCoordinates(x, y *DatasetInfo) error {
 	xs, ys := x.Shape, y.Shape
 	last := s[len(s)-1]
 	switch {
-	case len(s) == 1 && sameShape(xs, s) && sameShape(ys, s):
+	case len(s) == 1 && slices.Equal(xs, s) && slices.Equal(ys, s):
 		l.Coords, l.Scattered = CoordsPoints, true
-	case len(s) >= 2 && sameShape(xs, []int{last}) && sameShape(ys, []int{s[len(s)-2]}):
+	case len(s) >= 2 && slices.Equal(xs, []int{last}) && slices.Equal(ys, []int{s[len(s)-2]}):
 		l.Coords = CoordsAxes // preferred over [T,N] when T == N
-	case len(s) == 2 && sameShape(xs, []int{last}) && sameShape(ys, []int{last}):
+	case len(s) == 2 && slices.Equal(xs, []int{last}) && slices.Equal(ys, []int{last}):
 		l.Coords, l.Scattered = CoordsPoints, true
-	case len(s) >= 2 && sameShape(xs, s[len(s)-2:]) && sameShape(ys, s[len(s)-2:]):
+	case len(s) >= 2 && slices.Equal(xs, s[len(s)-2:]) && slices.Equal(ys, s[len(s)-2:]):
 		l.Coords = CoordsMesh
 	default:
 		return fmt.Errorf("coordinates x %s %v and y %s %v do not fit u %s %v: %s", xp, shapeString(xs), yp, shapeString(ys), l.U, shapeString(s), expectedCoords(s))
@@ -571,18 +573,6 @@ func (c catalog) listing() string {
 }
 
 func cleanPath(p string) string { return path.Clean("/" + p) }
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
 
 func shapeString(s []int) string {
 	if len(s) == 0 {

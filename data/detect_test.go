@@ -2,6 +2,7 @@ package data
 
 import (
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -207,14 +208,14 @@ func FuzzDetectLayout(f *testing.F) {
 			t.Fatalf("accepted shape %v (%d values, %v), %d snapshots", l.Shape, n, eerr, l.Snapshots)
 		}
 		if l.Kind == LayoutPacked {
-			if !isPackedShape(l.Shape) || !sameShape(byPath[l.Packed].Shape, l.Shape) {
+			if !isPackedShape(l.Shape) || !slices.Equal(byPath[l.Packed].Shape, l.Shape) {
 				t.Fatalf("packed layout %+v", l)
 			}
 			return
 		}
 		u, okU := byPath[l.U]
 		v, okV := byPath[l.V]
-		if !okU || !okV || !u.Type.Numeric() || !sameShape(u.Shape, v.Shape) || !sameShape(u.Shape, l.Shape) || len(l.Shape) < 1 || len(l.Shape) > 3 {
+		if !okU || !okV || !u.Type.Numeric() || !slices.Equal(u.Shape, v.Shape) || !slices.Equal(u.Shape, l.Shape) || len(l.Shape) < 1 || len(l.Shape) > 3 {
 			t.Fatalf("accepted u %+v, v %+v for layout %+v", u, v, l)
 		}
 		if (l.Coords == CoordsNone) != (l.X == "") || (l.X == "") != (l.Y == "") {
@@ -226,7 +227,7 @@ func FuzzDetectLayout(f *testing.F) {
 			}
 		}
 		for _, p := range l.Extra {
-			if !sameShape(byPath[p].Shape, u.Shape) {
+			if !slices.Equal(byPath[p].Shape, u.Shape) {
 				t.Fatalf("extra %s %v does not match u %v", p, byPath[p].Shape, u.Shape)
 			}
 		}

@@ -341,3 +341,22 @@ with h5py.File(sys.argv[1], "r") as f:
 		t.Errorf("h5py read:\n%s\nwant:\n%s", out, wantOut)
 	}
 }
+
+// u [3,3] with x, y [3] fits a 3x3 grid and a series of 3 snapshots of 3
+// points; positions that are not axes make it the series.
+func TestLoadForeignSquareScatteredSeries(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "ptv.h5")
+	u := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	writeForeign(t, p, nil, h5obj{"/u", []uint{3, 3}, u}, h5obj{"/v", []uint{3, 3}, u},
+		h5obj{"/x", []uint{3}, []float64{0, 2, 1}}, h5obj{"/y", []uint{3}, []float64{5, 5, 5}}, h5obj{"/t", []uint{3}, []float64{0, 1, 2}})
+	ds, err := LoadHDF5(p, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.IsGrid() || ds.Snapshots() != 3 || len(ds.T) != 3 || ds.Points[2].U[1] != 8 || ds.Points[1].X[1] != 2 {
+		t.Fatalf("got %d snapshots (grid %v), times %v, layout %q", ds.Snapshots(), ds.IsGrid(), ds.T, ds.Layout)
+	}
+	if !strings.Contains(ds.Layout, "scattered time series T=3 N<=3") {
+		t.Errorf("layout %q", ds.Layout)
+	}
+}

@@ -446,6 +446,9 @@ func h5CloseFile(id int64) error {
 // h5WriteFloat64 writes values as dataset name of loc, stored as float32 when
 // single is set, else float64.
 func h5WriteFloat64(loc int64, name string, shape []int, values []float64, single bool) error {
+	if len(values) == 0 {
+		return fmt.Errorf("dataset %s: nothing to write", name)
+	}
 	if single {
 		f32 := make([]float32, len(values))
 		for k, v := range values {
@@ -458,6 +461,9 @@ func h5WriteFloat64(loc int64, name string, shape []int, values []float64, singl
 
 // h5WriteUint8 writes values as a uint8 dataset name of loc.
 func h5WriteUint8(loc int64, name string, shape []int, values []uint8) error {
+	if len(values) == 0 {
+		return fmt.Errorf("dataset %s: nothing to write", name)
+	}
 	return h5Write(loc, name, shape, C.PIVSR_U8, unsafe.Pointer(&values[0]), len(values))
 }
 

@@ -244,12 +244,6 @@ func (r *h5reader) readNamed(l *Layout) (*Dataset, error) {
 		}
 	}
 	ds := &Dataset{}
-	if l.T != "" {
-		if ds.T, err = r.floats(l.T, l.Snapshots); err != nil {
-			return nil, err
-		}
-	}
-
 	s := l.Shape
 	switch {
 	case l.Scattered:
@@ -257,34 +251,41 @@ func (r *h5reader) readNamed(l *Layout) (*Dataset, error) {
 	case l.Coords == CoordsMesh:
 		var g piv.Grid
 		g, r.transposed, err = gridFromMesh(xs, ys, s[len(s)-2], s[len(s)-1])
-		if err != nil && len(s) == 2 {
+		switch {
+		case err != nil && len(s) == 2:
 			// Not a rectilinear grid: per-snapshot positions of a scattered series.
 			l.Scattered, l.Snapshots = true, s[0]
-			if l.T != "" && len(ds.T) != l.Snapshots {
-				return nil, fmt.Errorf("times %s hold %d values for %d snapshots", l.T, len(ds.T), l.Snapshots)
-			}
-			return ds, r.scattered(ds, l, xs, ys, u, v, mask, extra, false)
+			err = r.scattered(ds, l, xs, ys, u, v, mask, extra, false)
+		case err != nil:
+			err = fmt.Errorf("coordinates %s and %s: %w", l.X, l.Y, err)
+		default:
+			err = r.grid(ds, l, g, u, v, mask, extra)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("coordinates %s and %s: %w", l.X, l.Y, err)
+	case l.Coords == CoordsAxes:
+		g := piv.Grid{X: xs, Y: ys}
+		err = g.Validate()
+		switch {
+		case err != nil && len(s) == 2 && s[0] == s[1]:
+			// [T,N] with T == N and x, y [N] fit too: not axes, so positions.
+			l.Scattered, l.Coords, l.Snapshots = true, CoordsPoints, s[0]
+			err = r.scattered(ds, l, xs, ys, u, v, mask, extra, true)
+		case err != nil:
+			err = fmt.Errorf("coordinates %s and %s: %w", l.X, l.Y, err)
+		default:
+			err = r.grid(ds, l, g, u, v, mask, extra)
 		}
-		err = r.grid(ds, l, g, u, v, mask, extra)
 	default:
 		ny, nx := s[len(s)-2], s[len(s)-1]
-		g := piv.UniformGrid(nx, ny, 0, 0, r.dx, r.dy)
-		if l.Coords == CoordsAxes {
-			g = piv.Grid{X: xs, Y: ys}
-			if err := g.Validate(); err != nil {
-				return nil, fmt.Errorf("coordinates %s and %s: %w", l.X, l.Y, err)
-			}
-		}
-		err = r.grid(ds, l, g, u, v, mask, extra)
+		err = r.grid(ds, l, piv.UniformGrid(nx, ny, 0, 0, r.dx, r.dy), u, v, mask, extra)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if l.T != "" && len(ds.T) != ds.Snapshots() {
-		return nil, fmt.Errorf("times %s hold %d values for %d snapshots", l.T, len(ds.T), ds.Snapshots())
+	if l.T != "" {
+		// Read last: for some shapes only the values tell the number of snapshots.
+		if ds.T, err = r.floats(l.T, ds.Snapshots()); err != nil {
+			return nil, fmt.Errorf("times %s: %w (one per snapshot)", l.T, err)
+		}
 	}
 	return ds, nil
 }

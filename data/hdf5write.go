@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 
 	"pivsr/piv"
 )
@@ -28,6 +30,8 @@ type SaveOptions struct {
 // ([N] or [T,N]); mask (uint8, 1 = valid) only when some vector is invalid,
 // u and v being NaN there; t when ds.T is set; ds.Extra beside u; root
 // attributes format="pivsr", version=1, the units, ds.Attrs and the provenance.
+// Of ds.Attrs, those SaveHDF5 writes itself are replaced, an earlier file's
+// provenance included: it no longer describes this one.
 //
 // Scattered snapshots that share their positions store x and y as [N];
 // otherwise (or when T equals N, which would read back as a grid) x and y are
@@ -114,6 +118,9 @@ func planV1(ds *Dataset, opt SaveOptions) (*v1Plan, error) {
 	}
 	attrs := map[string]string{}
 	for k, v := range ds.Attrs {
+		if k == "" || strings.ContainsRune(k, 0) || strings.ContainsRune(v, 0) {
+			return nil, fmt.Errorf("attribute %q = %q: names must be non-empty, and neither may contain a NUL byte", k, v)
+		}
 		if !ownAttrs[k] {
 			attrs[k] = v
 		}
@@ -140,7 +147,7 @@ func (p *v1Plan) grid(fields []*piv.Field, single bool) error {
 	}
 	T, n := len(fields), g.Len()
 	for t, f := range fields {
-		if !sameAxis(f.X, g.X) || !sameAxis(f.Y, g.Y) {
+		if !slices.Equal(f.X, g.X) || !slices.Equal(f.Y, g.Y) {
 			return fmt.Errorf("snapshot %d is on another grid than snapshot 0; one file holds one grid", t)
 		}
 		if len(f.U) != n || len(f.V) != n || (f.Mask != nil && len(f.Mask) != n) {
@@ -174,18 +181,6 @@ func (p *v1Plan) grid(fields []*piv.Field, single bool) error {
 	return nil
 }
 
-func sameAxis(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // scattered plans a scattered series, snapshot t's point i at t*N+i.
 func (p *v1Plan) scattered(points []*piv.Scattered, single bool) error {
 	T := len(points)
@@ -195,7 +190,7 @@ func (p *v1Plan) scattered(points []*piv.Scattered, single bool) error {
 			return fmt.Errorf("snapshot %d: %w", t, err)
 		}
 		N = max(N, s.Len())
-		shared = shared && sameAxis(s.X, points[0].X) && sameAxis(s.Y, points[0].Y)
+		shared = shared && slices.Equal(s.X, points[0].X) && slices.Equal(s.Y, points[0].Y)
 	}
 	// [N] positions with T == N would read back as a grid: write them [T,N].
 	sharedXY := shared && (T == 1 || T != N)

@@ -2,7 +2,7 @@ package data
 
 import (
 	"bufio"
-	"io"
+	"errors"
 	"os"
 
 	"pivsr/data/pivfmt"
@@ -23,9 +23,12 @@ func loadText(path, format string) (*Dataset, error) {
 	case FormatFlo:
 		read = pivfmt.ReadFlo
 	}
-	res, err := read(bufio.NewReader(io.Reader(f)))
+	res, err := read(bufio.NewReader(f))
 	if err != nil {
 		return nil, err
+	}
+	if res.Field == nil && res.Points == nil {
+		return nil, errors.New("no vectors found")
 	}
 	ds := &Dataset{Units: res.Units, Layout: res.Layout}
 	if res.Field != nil {

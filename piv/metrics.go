@@ -119,8 +119,11 @@ func (m *Metrics) dataTerms(est, truth *Field, scored []int) {
 		du, dv := ue-ut, ve-vt
 		sqErr += du*du + dv*dv
 		sqTruth += ut*ut + vt*vt
-		c := (ue*ut + ve*vt + 1) / (math.Sqrt(ue*ue+ve*ve+1) * math.Sqrt(ut*ut+vt*vt+1))
-		angle += math.Acos(max(-1, min(1, c))) // rounding can step just past 1
+		// The angle between (ue, ve, 1) and (ut, vt, 1): the acos of their
+		// normalised dot product, taken as atan2(|cross|, dot), which stays
+		// accurate for small angles where acos loses half the digits.
+		cx, cy, cz := ve-vt, ut-ue, ue*vt-ve*ut
+		angle += math.Atan2(math.Sqrt(cx*cx+cy*cy+cz*cz), ue*ut+ve*vt+1)
 	}
 	n := float64(len(scored))
 	m.Rec = sqErr / (2 * n)

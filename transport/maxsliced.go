@@ -77,15 +77,7 @@ func (m *MaxSliced) Pow(x *mat.Dense, wx []float64, y *mat.Dense, wy []float64) 
 	if err != nil {
 		return MaxSlicedResult{}, err
 	}
-	vals := make([]float64, m.starts)
-	forEachSlice(vals, m.workers, newSample1D, func(s *sample1D, l int) float64 {
-		theta := starts[l*d : (l+1)*d]
-		s.a = project(s.a, x, theta)
-		s.b = project(s.b, y, theta)
-		s.wa = copyWeights(s.wa, wx)
-		s.wb = copyWeights(s.wb, wy)
-		return s.sortedPow(m.p)
-	})
+	vals := projectedPows(starts, d, m.workers, m.p, x, wx, y, wy)
 	best := 0
 	for l, v := range vals {
 		if v > vals[best] {

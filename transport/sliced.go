@@ -51,15 +51,7 @@ func (s *Sliced) Pow(x *mat.Dense, wx []float64, y *mat.Dense, wy []float64) (Es
 	if err != nil {
 		return Estimate{}, err
 	}
-	vals := make([]float64, s.slices)
-	forEachSlice(vals, s.workers, newSample1D, func(w *sample1D, l int) float64 {
-		theta := dirs[l*d : (l+1)*d]
-		w.a = project(w.a, x, theta)
-		w.b = project(w.b, y, theta)
-		w.wa = copyWeights(w.wa, wx)
-		w.wb = copyWeights(w.wb, wy)
-		return w.sortedPow(s.p)
-	})
+	vals := projectedPows(dirs, d, s.workers, s.p, x, wx, y, wy)
 	return newEstimate(vals, s.p), nil
 }
 
@@ -89,4 +81,19 @@ func project(dst []float64, x *mat.Dense, theta []float64) []float64 {
 		}
 	}
 	return dst
+}
+
+// projectedPows returns W_p^p between the projections of x and y on each of
+// the directions (rows of length d in dirs), computed in parallel.
+func projectedPows(dirs []float64, d, workers int, p float64, x *mat.Dense, wx []float64, y *mat.Dense, wy []float64) []float64 {
+	vals := make([]float64, len(dirs)/d)
+	forEachSlice(vals, workers, newSample1D, func(w *sample1D, l int) float64 {
+		theta := dirs[l*d : (l+1)*d]
+		w.a = project(w.a, x, theta)
+		w.b = project(w.b, y, theta)
+		w.wa = copyWeights(w.wa, wx)
+		w.wb = copyWeights(w.wb, wy)
+		return w.sortedPow(p)
+	})
+	return vals
 }
