@@ -59,7 +59,7 @@ func EnergySpectrum(dst []float64, f *Field) ([]float64, error) {
 		for i := 0; i < nx; i++ {
 			kx := float64(spectral.Wavenumber(i, nx))
 			c := z[j*nx+i]
-			dst[shellOf(kx, ky)] += norm * (real(c)*real(c) + imag(c)*imag(c))
+			dst[ShellOf(kx, ky)] += norm * (real(c)*real(c) + imag(c)*imag(c))
 		}
 	}
 	return dst, nil
@@ -68,12 +68,13 @@ func EnergySpectrum(dst []float64, f *Field) ([]float64, error) {
 // NumShells is the number of radial shells EnergySpectrum returns for an nx by
 // ny grid: 0 up to the shell of the corner mode (nx/2, ny/2).
 func NumShells(nx, ny int) int {
-	return shellOf(float64(nx/2), float64(ny/2)) + 1
+	return ShellOf(float64(nx/2), float64(ny/2)) + 1
 }
 
-// shellOf rounds |(kx, ky)| to the nearest integer; for integer wavenumbers the
-// magnitude is never a half-integer, so there is no tie to break.
-func shellOf(kx, ky float64) int {
+// ShellOf is the radial shell of the integer wavenumber (kx, ky): |(kx, ky)|
+// rounded to the nearest integer; for integer wavenumbers the magnitude is
+// never a half-integer, so there is no tie to break.
+func ShellOf(kx, ky float64) int {
 	return int(math.Floor(math.Hypot(kx, ky) + 0.5))
 }
 
