@@ -223,3 +223,39 @@ func TestMetricsRejectBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestInteriorSpectrumErrorSeesMissingSmallScales(t *testing.T) {
+	// A periodic field with energy up to wavenumber 24, and the same field
+	// without its modes above 8: cropping the interior breaks periodicity,
+	// yet the windowed interior spectra must still tell the two apart.
+	n := 96
+	h := 2 * math.Pi / float64(n)
+	g := UniformGrid(n, n, 0, 0, h, h)
+	truth, smooth := NewField(g), NewField(g)
+	for j, y := range g.Y {
+		for i, x := range g.X {
+			k := g.Index(i, j)
+			for m := 1; m <= 24; m++ {
+				a := math.Pow(float64(m), -1.5)
+				c := a * math.Cos(float64(m)*x+float64(m%5)*y+float64(m))
+				truth.U[k] += c
+				truth.V[k] -= c * float64(m) / float64(m%5+1)
+				if m <= 8 {
+					smooth.U[k] += c
+					smooth.V[k] -= c * float64(m) / float64(m%5+1)
+				}
+			}
+		}
+	}
+	m, err := Evaluate(smooth, truth, MetricOptions{Border: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.SpectrumLogError < 1 {
+		t.Errorf("interior spectrum error %v of a field missing its small scales, want well above 1", m.SpectrumLogError)
+	}
+	same, err := Evaluate(truth, truth, MetricOptions{Border: 8})
+	if err != nil || same.SpectrumLogError != 0 {
+		t.Errorf("interior spectrum error of the truth against itself = %v, %v; want 0", same.SpectrumLogError, err)
+	}
+}
