@@ -51,6 +51,9 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 func Run(args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr, cmdline: append([]string{"pivsr"}, args...)}
 	if len(args) == 0 {
+		if interactive(e) {
+			return exitCode(e, "tui", commands["tui"].run(e, nil))
+		}
 		printUsage(stderr)
 		return ExitUsage
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"pivsr/data"
+	"pivsr/engine"
 	"pivsr/piv"
 )
 
@@ -26,7 +27,9 @@ measurement with the normalised median test, decimate it to every 8th vector
 and spectra, and score each stage against the truth. The fields are written
 to DIR, the demo's own folder, whose files each run replaces.`)
 	var g genFlags
+	var tf trainFlags
 	g.register(fs)
+	tf.register(fs)
 	dir := fs.String("o", "pivsr-demo", "folder for the demo's files")
 	every := fs.Int("every", 8, "keep every k-th vector in each direction for the sparse input")
 	noise := fs.Float64("noise-rel", 0.02, "measurement noise, relative to the rms speed")
@@ -34,9 +37,10 @@ to DIR, the demo's own folder, whose files each run replaces.`)
 	if _, err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	if err := firstErr(g.check(), checkSparsify(*every, 0, 0, 0, 0, *noise, *outliers, 1)); err != nil {
+	if err := firstErr(g.check(), tf.check(), checkSparsify(*every, 0, 0, 0, 0, *noise, *outliers, 1)); err != nil {
 		return err
 	}
+	tf.cfg.Seed = g.seed
 	if g.frames != 1 {
 		return usagef("the demo works on one snapshot (-frames 1)")
 	}
@@ -96,7 +100,13 @@ to DIR, the demo's own folder, whose files each run replaces.`)
 	}
 	fmt.Fprintf(w, "   %d of %d vectors kept (%.2f%%)\n", sparse.NumValid(), sparse.Len(), 100*float64(sparse.NumValid())/float64(sparse.Len()))
 
-	fmt.Fprintf(w, "\n4. Scores against the truth (velocities divided by the truth's max |component|)\n")
+	fmt.Fprintf(w, "\n4. Reconstructions of the full grid from the sparse input\n")
+	recs, err := e.demoReconstructions(ctx, tf, sparse, truth)
+	if err != nil {
+		return err
+	}
+
+	fmt.Fprintf(w, "\n5. Scores against the truth (velocities divided by the truth's max |component|)\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "   field\tscored\trec\tangle (deg)\tdiv/vort\tspectrum err")
 	for _, row := range []struct {
@@ -116,12 +126,12 @@ to DIR, the demo's own folder, whose files each run replaces.`)
 	}
 	tw.Flush()
 
-	fmt.Fprintf(w, "\n5. Files in %s\n", *dir)
+	fmt.Fprintf(w, "\n6. Files in %s\n", *dir)
 	out := outputFlags{force: true, float32: false}
 	for _, file := range []struct {
 		name string
 		f    *piv.Field
-	}{{"truth.h5", truth}, {"measured.h5", measured}, {"validated.h5", validated}, {"sparse.h5", sparse}} {
+	}{{"truth.h5", truth}, {"measured.h5", measured}, {"validated.h5", validated}, {"sparse.h5", sparse}, {"mfn.h5", recs}} {
 		out.path = filepath.Join(*dir, file.name)
 		ds := &data.Dataset{Fields: []*piv.Field{file.f}, Units: truthDS.Units, Attrs: truthDS.Attrs}
 		if err := e.save(out, ds); err != nil {
@@ -141,4 +151,38 @@ func (e *env) printSummary(f *piv.Field) error {
 	}
 	printDerived(e.stdout, summarize(f, g.Vorticity(nil), g.Divergence(nil), 0, 0), f.Units)
 	return nil
+}
+
+// demoReconstructions runs the classical methods and the neural field on the
+// sparse input, prints a table, and returns the neural field's result.
+func (e *env) demoReconstructions(ctx context.Context, tf trainFlags, sparse, truth *piv.Field) (*piv.Field, error) {
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "   method\trec\tangle (deg)\tdiv/vort\tspectrum err\tinterior rec\ttime")
+	var mfn *piv.Field
+	for _, method := range []string{"bicubic", "tps", "spectral", "mfn"} {
+		cfg := tf.cfg
+		cfg.Method = method
+		var name string
+		res, err := engine.Run(ctx, cfg, sparse, truth, func(ev engine.Event) {
+			if s, ok := ev.(engine.Started); ok {
+				name = s.Method
+				if method == "mfn" {
+					e.logf("%s; %s", s.Backend, s.Note)
+				}
+			}
+		})
+		if err != nil {
+			if method == "spectral" && cfg.Boundary != "periodic" {
+				continue // the field is not periodic: no spectral interpolation
+			}
+			return nil, fmt.Errorf("%s: %w", method, err)
+		}
+		m, in := res.Metrics, res.Interior
+		fmt.Fprintf(tw, "   %s\t%s\t%s\t%s\t%s\t%s\t%.2f s\n", name, num(m.Rec), num(m.AngularErrorDeg), num(m.DivergenceToVorticity),
+			num(m.SpectrumLogError), num(in.Rec), res.Elapsed.Seconds())
+		if method == "mfn" {
+			mfn = res.Field
+		}
+	}
+	return mfn, tw.Flush()
 }

@@ -34,7 +34,9 @@ func (t *trainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.grid, "grid", "", "target grid NXxNY over the input's extent")
 	fs.StringVar(&c.Boundary, "boundary", c.Boundary, "auto (detect periodic data), periodic or open")
 	fs.Float64Var(&c.Holdout, "holdout", c.Holdout, "share of the vectors held out to validate the neural fit")
-	fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed")
+	if fs.Lookup("seed") == nil { // the demo's generator flags already define it
+		fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed")
+	}
 	fs.IntVar(&c.Border, "border", c.Border, "nodes dropped on each side for the interior metrics")
 	n := &c.Neural
 	fs.StringVar(&n.Backend, "backend", n.Backend, "auto, go, xla:cuda or xla:/path/to/pjrt_plugin.so")

@@ -65,6 +65,7 @@ func (n *neural) reconstruct(ctx context.Context, j *job) (*piv.Field, float64, 
 	j.emit(j.started)
 	mcfg := models.DefaultConfig()
 	mcfg.Filters, mcfg.Hidden, mcfg.Seed = nc.Filters, nc.Hidden, n.cfg.Seed
+	mcfg.ZeroOutput = true // the correction starts at zero: the run starts from the base
 	mcfg.InputScale = norm.nyquist(j.target)
 	net, err := models.NewNetwork(mcfg)
 	if err != nil {
@@ -80,8 +81,15 @@ func (n *neural) reconstruct(ctx context.Context, j *job) (*piv.Field, float64, 
 	if err != nil {
 		return nil, 0, err
 	}
+	baseDiv, err := n.baseDivergence(base, norm)
+	if err != nil {
+		return nil, 0, err
+	}
 	rng := newRand(n.cfg.Seed + 1)
 	batch := &models.Batch{X: train.X, Y: train.Y, U: train.U, V: train.V, CX: make([]float64, nc.Collocation), CY: make([]float64, nc.Collocation)}
+	if baseDiv != nil {
+		batch.BaseDivergence = make([]float64, nc.Collocation)
+	}
 	start := time.Now()
 	for step := 1; step <= nc.Steps; step++ {
 		if err := ctx.Err(); err != nil {
@@ -90,6 +98,9 @@ func (n *neural) reconstruct(ctx context.Context, j *job) (*piv.Field, float64, 
 		for c := range batch.CX {
 			k := rng.IntN(j.target.Len())
 			batch.CX[c], batch.CY[c] = norm.x(j.target.X[k%j.target.NX()]), norm.y(j.target.Y[k/j.target.NX()])
+			if baseDiv != nil {
+				batch.BaseDivergence[c] = baseDiv[k]
+			}
 		}
 		lr := schedule(step, nc)
 		if err := trainer.SetLearningRate(lr); err != nil {
@@ -128,6 +139,24 @@ func (n *neural) reconstruct(ctx context.Context, j *job) (*piv.Field, float64, 
 		return nil, 0, err
 	}
 	return f, n.validation(predictor, base, j, holdout), nil
+}
+
+// baseDivergence is the base's divergence on the target grid in normalised
+// units, for the penalty on base plus correction; nil for the periodic base,
+// which is divergence-free spectrally (its finite-difference divergence is
+// only truncation error, which the network should not chase).
+func (n *neural) baseDivergence(base *piv.Field, norm normalizer) ([]float64, error) {
+	if n.boundary == "periodic" {
+		return nil, nil
+	}
+	div, err := piv.Divergence(nil, base)
+	if err != nil {
+		return nil, fmt.Errorf("mfn base divergence: %w", err)
+	}
+	for k := range div {
+		div[k] *= norm.half / norm.vel
+	}
+	return div, nil
 }
 
 // schedule is a linear warm-up to the peak learning rate, then a cosine

@@ -3,8 +3,8 @@ package models
 import (
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"runtime"
-	"slices"
 	"strings"
 
 	"github.com/gomlx/compute"
@@ -59,11 +59,19 @@ func goBackend(fallbackReason string) (compute.Backend, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("models: starting the Go backend: %w", err)
 	}
+	scheduling := "unlimited workers"
+	if !unlimitedWorkers(b) {
+		// Without the fix, run one op at a time: slower, but it cannot deadlock.
+		if b, err = gobackend.New("ops_sequential"); err != nil {
+			return nil, "", fmt.Errorf("models: starting the Go backend: %w", err)
+		}
+		scheduling = "sequential ops"
+	}
 	simd := "generic matmul (build with GOEXPERIMENT=simd for the AVX2/AVX512 kernels)"
 	if simdBuild {
 		simd = "SIMD matmul"
 	}
-	desc := fmt.Sprintf("go: %s, %d threads, %s", b.Description(), runtime.GOMAXPROCS(0), simd)
+	desc := fmt.Sprintf("go: %s, %d threads, %s, %s", b.Description(), runtime.GOMAXPROCS(0), scheduling, simd)
 	if fallbackReason != "" {
 		desc += "; chosen by auto: " + fallbackReason
 	}
@@ -86,13 +94,35 @@ func xlaBackend(plugin string) (compute.Backend, string, error) {
 // hasPlugin reports whether a PJRT plugin with that name (or a versioned
 // "name_v..." one) is installed; it looks only at the local search paths.
 func hasPlugin(name string) bool {
-	found := pjrt.AvailablePlugins()
-	if _, ok := found[name]; ok {
-		return true
+	for found := range pjrt.AvailablePlugins() {
+		if found == name || strings.HasPrefix(found, name+"_v") {
+			return true
+		}
 	}
-	names := make([]string, 0, len(found))
-	for n := range found {
-		names = append(names, n)
+	return false
+}
+
+// unlimitedWorkers lifts the Go backend's limit on worker goroutines and
+// reports whether it could. With the default limit (2 x GOMAXPROCS), compute
+// v0.1.2 deadlocks when several matrix products run concurrently: each holds
+// a worker and waits in workerspool.Pool.Saturate for workers the others
+// hold. Unlimited, Saturate always starts its own task. The backend's
+// "parallelism=-1" option does the same but prints to stdout, hence the
+// reflection on its exported Workers field.
+func unlimitedWorkers(b compute.Backend) bool {
+	v := reflect.ValueOf(b)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return false
 	}
-	return slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, name+"_v") })
+	workers := v.Elem().FieldByName("Workers")
+	if !workers.IsValid() || workers.Kind() != reflect.Pointer || workers.IsNil() {
+		return false
+	}
+	set := workers.MethodByName("SetMaxParallelism")
+	get := workers.MethodByName("MaxParallelism")
+	if !set.IsValid() || !get.IsValid() {
+		return false
+	}
+	set.Call([]reflect.Value{reflect.ValueOf(-1)})
+	return get.Call(nil)[0].Int() == -1
 }

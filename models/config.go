@@ -52,6 +52,12 @@ type Config struct {
 
 	// Seed makes the initialisation reproducible.
 	Seed uint64
+
+	// ZeroOutput starts the output layer at zero, so the network is
+	// exactly zero until trained: a correction added to a known field then
+	// starts from that field (the hidden layers still start random, and
+	// learn once the output weights move).
+	ZeroOutput bool
 }
 
 // DefaultConfig returns a FourierNet with 4 filters, hidden width 128 and

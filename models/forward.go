@@ -7,135 +7,226 @@ import (
 	"github.com/gomlx/gomlx/support/exceptions"
 )
 
+// Points is one set of points in a graph.
+type Points struct {
+	X, Y *Node // coordinates, [N] each
+
+	// Sin and Cos optionally hold, per filter, the sine and cosine of the
+	// filter's phase Omega p + phi at the points, [h, N] each, computed outside
+	// the graph (see HostPhases): the Go backend evaluates Sin and Cos an order
+	// of magnitude slower than a float32 kernel on the host. Nil: the graph
+	// computes them.
+	Sin, Cos []*Node
+}
+
 // Evaluation is the network evaluated on two sets of points in one pass: value
 // points, where only (u, v) is needed (e.g. the measured vectors), and tangent
 // points, where the exact first spatial derivatives are carried forward too
 // (e.g. the collocation points of the physics terms).
 type Evaluation struct {
-	Values *Node // [Nv, 2]: (u, v) at the value points; nil without value points
+	Values *Node // [2, Nv]: rows u, v at the value points; nil without value points
 
-	TangentValues *Node // [Nt, 2]: (u, v) at the tangent points; nil without tangent points
-	DX            *Node // [Nt, 2]: (du/dx, dv/dx) at the tangent points
-	DY            *Node // [Nt, 2]: (du/dy, dv/dy) at the tangent points
+	TangentValues *Node // [2, Nt]: rows u, v at the tangent points; nil without tangent points
+	DX            *Node // [2, Nt]: rows du/dx, dv/dx at the tangent points
+	DY            *Node // [2, Nt]: rows du/dy, dv/dy at the tangent points
 }
 
-// Evaluate builds the network's forward pass. xv, yv ([Nv] or [Nv, 1]) are the
-// value points, xt, yt the tangent points; either pair may be nil. It must be
-// called inside a graph built by a [model.Exec] on n.Store(), and panics on
-// bad shapes (the GoMLX convention for graph-building functions).
+// Evaluate builds the network's forward pass on value points and tangent
+// points; either may be nil. It must be called inside a graph built by a
+// [model.Exec] on n.Store(), and panics on bad shapes (the GoMLX convention
+// for graph-building functions).
 //
-// The derivatives are forward-mode tangents: for z_{i+1} = (z_i W + b) * g,
-// d/dx z_{i+1} = (dz_i/dx W) * g + (z_i W + b) * dg/dx, so the physics terms
-// need no second reverse pass, and the training step differentiates the whole
-// thing once.
-func (n *Network) Evaluate(xv, yv, xt, yt *Node) Evaluation {
+// The derivatives are forward-mode tangents: for z_{i+1} = (W z_i + b) * g,
+// d/dx z_{i+1} = (W dz_i/dx) * g + (W z_i + b) * dg/dx, so the physics terms
+// need no second reverse pass.
+func (n *Network) Evaluate(values, tangents *Points) Evaluation {
 	var ev Evaluation
-	if xv != nil {
-		x, y := asColumn(xv, yv, "value")
-		z := n.filterValues(0, x, y)
-		for i, l := range n.hidden {
-			z = Mul(n.affine(l, z), n.filterValues(i+1, x, y))
-		}
-		ev.Values = n.affine(n.output, z)
+	if values != nil {
+		ev.Values, _, _ = n.forward(values, false).outputs(n)
 	}
-	if xt != nil {
-		x, y := asColumn(xt, yt, "tangent")
-		z, dg := n.filterTangents(0, x, y)
-		zx, zy := dg[0], dg[1]
-		for i, l := range n.hidden {
-			g, dg := n.filterTangents(i+1, x, y)
-			w := l.weights.NodeValue(x)
-			a := n.affine(l, z)
-			z = Mul(a, g)
-			zx = Add(Mul(Dot(zx, w).Product(), g), Mul(a, dg[0]))
-			zy = Add(Mul(Dot(zy, w).Product(), g), Mul(a, dg[1]))
-		}
-		w := n.output.weights.NodeValue(x)
-		ev.TangentValues = n.affine(n.output, z)
-		ev.DX = Dot(zx, w).Product()
-		ev.DY = Dot(zy, w).Product()
+	if tangents != nil {
+		ev.TangentValues, ev.DX, ev.DY = n.forward(tangents, true).outputs(n)
 	}
 	return ev
 }
 
-// affine returns z W + b.
-func (n *Network) affine(l linearVars, z *Node) *Node {
-	w, b := l.weights.NodeValue(z), l.bias.NodeValue(z)
-	return Add(Dot(z, w).Product(), InsertAxes(b, 0))
+// pass is the forward pass over one set of points, keeping what the
+// hand-written backward pass (backward.go) needs.
+//
+// Activations are laid out [h, N] (features by points) and weights [out, in],
+// so every product of the forward and backward passes contracts the last axis
+// of its left operand: the layouts the Go backend multiplies without
+// transposing the large operand (GoMLX's automatic differentiation of the same
+// network transposed an [h, N] tensor once or twice per product).
+type pass struct {
+	tangent bool
+	pts     *Points
+	x, y    *Node // [1, N]
+	filters []filterPass
+	layers  []layerPass
+	z       [3]*Node // final hidden state and, for tangents, its d/dx and d/dy
 }
 
-// filterValues returns filter i at the points (x, y) ([N, 1] each): [N, h].
-func (n *Network) filterValues(i int, x, y *Node) *Node {
-	f := n.filters[i]
-	s := Sin(n.phaseArgument(f, x, y))
-	if f.mu == nil {
-		return s
-	}
-	return Mul(gaborEnvelope(f, x, y, nil), s)
+// filterPass holds one filter's values at the points, all [h, N].
+type filterPass struct {
+	theta          *Node    // phase Omega p + phi when computed in the graph
+	s, c           *Node    // its sine and cosine (c computed lazily for value points)
+	g              [3]*Node // the filter and, for tangents, its d/dx and d/dy
+	omegaX, omegaY *Node    // tangents: Omega_x and Omega_y spread over the points
+	// Gabor filters: envelope e, x - mu_x, y - mu_y, e c, and gamma spread over the points.
+	e, dx, dy, ec, gamma *Node
 }
 
-// filterTangents returns filter i at the points (x, y) ([N, 1] each), [N, h],
-// and its derivatives d/dx and d/dy, [N, h] each.
-func (n *Network) filterTangents(i int, x, y *Node) (g *Node, dg [2]*Node) {
-	f := n.filters[i]
-	theta := n.phaseArgument(f, x, y)
-	s, c := Sin(theta), Cos(theta)
-	omega := f.omega.NodeValue(x)
-	omegaX, omegaY := Slice(omega, AxisElem(0)), Slice(omega, AxisElem(1)) // [1, h]
-	if f.mu == nil {
-		return s, [2]*Node{Mul(c, omegaX), Mul(c, omegaY)}
+// layerPass holds one hidden layer's inputs and pre-activations:
+// a[0] = W z + b, a[1] = W dz/dx, a[2] = W dz/dy.
+type layerPass struct {
+	z, a [3]*Node
+}
+
+// forward evaluates the network at the points, with tangents if asked.
+func (n *Network) forward(pts *Points, tangent bool) *pass {
+	what := "value"
+	if tangent {
+		what = "tangent"
 	}
-	// g = e s with e = exp(-gamma/2 |p - mu|^2):
+	p := &pass{tangent: tangent, pts: pts}
+	p.x, p.y = n.checkPoints(pts, what, tangent)
+	p.filters = make([]filterPass, len(n.filters))
+	for i := range n.filters {
+		p.filters[i] = n.filterForward(i, p)
+	}
+	p.z = p.filters[0].g
+	for i, l := range n.hidden {
+		w := l.weights.NodeValue(p.x)
+		lp := layerPass{z: p.z}
+		lp.a[0] = Add(Dot(w, p.z[0]).Product(), spread(l.bias.NodeValue(p.x), p.x))
+		g := p.filters[i+1].g
+		p.z[0] = Mul(lp.a[0], g[0])
+		if tangent {
+			for d := 1; d <= 2; d++ {
+				lp.a[d] = Dot(w, lp.z[d]).Product()
+				p.z[d] = Add(Mul(lp.a[d], g[0]), Mul(lp.a[0], g[d]))
+			}
+		}
+		p.layers = append(p.layers, lp)
+	}
+	return p
+}
+
+// outputs returns (u, v) and, for tangents, its d/dx and d/dy, [2, N] each.
+func (p *pass) outputs(n *Network) (values, dx, dy *Node) {
+	w, b := n.output.weights.NodeValue(p.x), n.output.bias.NodeValue(p.x)
+	values = Add(Dot(w, p.z[0]).Product(), InsertAxes(b, -1))
+	if p.tangent {
+		dx, dy = Dot(w, p.z[1]).Product(), Dot(w, p.z[2]).Product()
+	}
+	return values, dx, dy
+}
+
+// filterForward evaluates filter i at the pass's points.
+func (n *Network) filterForward(i int, p *pass) filterPass {
+	f := n.filters[i]
+	var fp filterPass
+	if p.pts.Sin != nil {
+		fp.s = p.pts.Sin[i]
+		if p.pts.Cos != nil {
+			fp.c = p.pts.Cos[i]
+		}
+	} else {
+		// theta = [Omega | phi] (x; y; 1): one product, no broadcasting.
+		omegaPhi := Concatenate([]*Node{f.omega.NodeValue(p.x), InsertAxes(f.phase.NodeValue(p.x), -1)}, 1)
+		fp.theta = Dot(omegaPhi, Concatenate([]*Node{p.x, p.y, OnesLike(p.x)}, 0)).Product()
+		fp.s = Sin(fp.theta)
+		if p.tangent {
+			fp.c = Cos(fp.theta)
+		}
+	}
+	if p.tangent {
+		omega := f.omega.NodeValue(p.x)
+		fp.omegaX = spread(Slice(omega, AxisRange(), AxisElem(0)), p.x)
+		fp.omegaY = spread(Slice(omega, AxisRange(), AxisElem(1)), p.x)
+	}
+	if f.mu == nil {
+		fp.g[0] = fp.s
+		if p.tangent {
+			fp.g[1], fp.g[2] = Mul(fp.c, fp.omegaX), Mul(fp.c, fp.omegaY)
+		}
+		return fp
+	}
+	// Gabor: g = e s with e = exp(-gamma/2 |p - mu|^2), so
 	// dg/dx = e c Omega_x - gamma (x - mu_x) g.
-	var delta [2]*Node
-	e := gaborEnvelope(f, x, y, &delta)
-	g = Mul(e, s)
-	ec := Mul(e, c)
-	gammaG := Mul(InsertAxes(f.gamma.NodeValue(x), 0), g)
-	dg[0] = Sub(Mul(ec, omegaX), Mul(delta[0], gammaG))
-	dg[1] = Sub(Mul(ec, omegaY), Mul(delta[1], gammaG))
-	return g, dg
-}
-
-// phaseArgument returns Omega p + phi for the points (x, y): [N, h].
-func (n *Network) phaseArgument(f filterVars, x, y *Node) *Node {
-	p := Concatenate([]*Node{x, y}, 1) // [N, 2]
-	return Add(Dot(p, f.omega.NodeValue(x)).Product(), InsertAxes(f.phase.NodeValue(x), 0))
-}
-
-// gaborEnvelope returns exp(-gamma/2 |p - mu|^2), [N, h]; when delta is not
-// nil it also returns x - mu_x and y - mu_y there.
-func gaborEnvelope(f filterVars, x, y *Node, delta *[2]*Node) *Node {
-	mu := f.mu.NodeValue(x)
-	dx := Sub(x, Slice(mu, AxisElem(0)))
-	dy := Sub(y, Slice(mu, AxisElem(1)))
-	if delta != nil {
-		delta[0], delta[1] = dx, dy
+	mu := f.mu.NodeValue(p.x)
+	fp.gamma = spread(f.gamma.NodeValue(p.x), p.x)
+	fp.dx = Sub(spreadRow(p.x, fp.gamma), spread(Slice(mu, AxisRange(), AxisElem(0)), p.x))
+	fp.dy = Sub(spreadRow(p.y, fp.gamma), spread(Slice(mu, AxisRange(), AxisElem(1)), p.x))
+	r2 := Add(Square(fp.dx), Square(fp.dy))
+	fp.e = Exp(Mul(MulScalar(fp.gamma, -0.5), r2))
+	fp.g[0] = Mul(fp.e, fp.s)
+	if p.tangent {
+		fp.ec = Mul(fp.e, fp.c)
+		gammaG := Mul(fp.gamma, fp.g[0])
+		fp.g[1] = Sub(Mul(fp.ec, fp.omegaX), Mul(fp.dx, gammaG))
+		fp.g[2] = Sub(Mul(fp.ec, fp.omegaY), Mul(fp.dy, gammaG))
 	}
-	r2 := Add(Square(dx), Square(dy))
-	halfGamma := MulScalar(InsertAxes(f.gamma.NodeValue(x), 0), -0.5)
-	return Exp(Mul(halfGamma, r2))
+	return fp
 }
 
-// asColumn checks a pair of coordinate nodes and returns them as [N, 1].
-func asColumn(x, y *Node, what string) (*Node, *Node) {
-	if y == nil {
-		exceptions.Panicf("models: %s points have x but no y", what)
+// spread returns the column v ([h] or [h, 1]) repeated over the points of
+// row ([1, N]), [h, N], as an outer product with ones: the Go backend
+// multiplies that about 5x faster than it broadcasts a column in a binary
+// operation, and the result is reused by the later same-shape operations.
+func spread(v, row *Node) *Node {
+	if v.Rank() == 1 {
+		v = InsertAxes(v, -1)
 	}
-	col := func(c *Node, name string) *Node {
+	return Dot(v, OnesLike(row)).Product()
+}
+
+// spreadRow returns row ([1, N]) repeated over the h rows of like ([h, N]).
+func spreadRow(row, like *Node) *Node {
+	return Dot(OnesLike(Slice(like, AxisRange(), AxisRange(0, 1))), row).Product()
+}
+
+// checkPoints validates a point set and returns its coordinates as [1, N].
+func (n *Network) checkPoints(pts *Points, what string, withCos bool) (x, y *Node) {
+	x, y = asRow(pts.X, pts.Y, what+" point coordinates")
+	num := x.Shape().Dimensions[1]
+	if pts.Sin == nil {
+		return x, y
+	}
+	k, h := n.cfg.Filters, n.cfg.Hidden
+	if len(pts.Sin) != k || (withCos && len(pts.Cos) != k) || (pts.Cos != nil && len(pts.Cos) != k) {
+		exceptions.Panicf("models: %s points carry %d sine and %d cosine tables, expected %d", what,
+			len(pts.Sin), len(pts.Cos), k)
+	}
+	for _, t := range append(append([]*Node(nil), pts.Sin...), pts.Cos...) {
+		if d := t.Shape().Dimensions; len(d) != 2 || d[0] != h || d[1] != num {
+			exceptions.Panicf("models: %s points' phase table has shape %s, expected [%d, %d]", what, t.Shape(), h, num)
+		}
+	}
+	return x, y
+}
+
+// asRow checks a pair of [N] (or [N, 1] or [1, N]) nodes and returns them as [1, N].
+func asRow(a, b *Node, what string) (*Node, *Node) {
+	if a == nil || b == nil {
+		exceptions.Panicf("models: %s: both components are needed", what)
+	}
+	row := func(c *Node) *Node {
 		s := c.Shape()
 		switch {
 		case s.Rank() == 1:
-			return InsertAxes(c, -1)
-		case s.Rank() == 2 && s.Dimensions[1] == 1:
+			return InsertAxes(c, 0)
+		case s.Rank() == 2 && s.Dimensions[0] == 1:
 			return c
+		case s.Rank() == 2 && s.Dimensions[1] == 1:
+			return Reshape(c, 1, s.Dimensions[0])
 		}
-		panic(fmt.Errorf("models: %s coordinate %s has shape %s, expected [N] or [N, 1]", what, name, s))
+		panic(fmt.Errorf("models: %s have shape %s, expected [N]", what, s))
 	}
-	cx, cy := col(x, "x"), col(y, "y")
-	if cx.Shape().Dimensions[0] != cy.Shape().Dimensions[0] {
-		exceptions.Panicf("models: %s points have %d x and %d y coordinates", what,
-			cx.Shape().Dimensions[0], cy.Shape().Dimensions[0])
+	ra, rb := row(a), row(b)
+	if ra.Shape().Dimensions[1] != rb.Shape().Dimensions[1] {
+		exceptions.Panicf("models: %s: %d and %d values", what, ra.Shape().Dimensions[1], rb.Shape().Dimensions[1])
 	}
-	return cx, cy
+	return ra, rb
 }

@@ -5,22 +5,28 @@ import (
 )
 
 // DataLoss returns the data misfit mean_i |f(p_i) - (u_i, v_i)|^2: pred is
-// [N, 2] (an [Evaluation]'s Values), u and v the measured components ([N] or
-// [N, 1]). The caller passes only valid vectors.
+// [2, N] (an [Evaluation]'s Values), u and v the measured components ([N]).
+// The caller passes only valid vectors.
 func DataLoss(pred, u, v *Node) *Node {
-	uc, vc := asColumn(u, v, "measured velocity")
-	target := Concatenate([]*Node{uc, vc}, 1)
+	ur, vr := asRow(u, v, "measured velocity components")
+	target := Concatenate([]*Node{ur, vr}, 0)
 	// Sum over the two components, mean over the points.
 	return MulScalar(ReduceAllMean(Square(Sub(pred, target))), 2)
 }
 
 // DivergenceLoss returns the soft divergence-free penalty
-// mean((du/dx + dv/dy)^2) from an [Evaluation]'s DX and DY ([N, 2] each).
-func DivergenceLoss(dx, dy *Node) *Node {
-	return ReduceAllMean(Square(Divergence(dx, dy)))
+// mean((du/dx + dv/dy + base)^2) from an [Evaluation]'s DX and DY ([2, N]
+// each); base ([N]) is the divergence of a field the network's output is
+// added to, or nil.
+func DivergenceLoss(dx, dy, base *Node) *Node {
+	div := Divergence(dx, dy)
+	if base != nil {
+		div = Add(div, InsertAxes(base, 0))
+	}
+	return ReduceAllMean(Square(div))
 }
 
-// Divergence returns du/dx + dv/dy, [N, 1], from an [Evaluation]'s DX and DY.
+// Divergence returns du/dx + dv/dy, [1, N], from an [Evaluation]'s DX and DY.
 func Divergence(dx, dy *Node) *Node {
-	return Add(Slice(dx, AxisRange(), AxisElem(0)), Slice(dy, AxisRange(), AxisElem(1)))
+	return Add(Slice(dx, AxisElem(0)), Slice(dy, AxisElem(1)))
 }

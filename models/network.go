@@ -14,7 +14,7 @@ import (
 // Network is a multiplicative filter network (Fathony et al., ICLR 2021)
 // mapping normalised coordinates (x, y) to a velocity (u, v):
 //
-//	z_1 = g_1(p),  z_{i+1} = (z_i W_i + b_i) * g_{i+1}(p),  (u, v) = z_k W_out + b_out.
+//	z_1 = g_1(p),  z_{i+1} = (W_i z_i + b_i) * g_{i+1}(p),  (u, v) = W_out z_k + b_out.
 //
 // Its parameters live as variables in a [model.Store], so they can be
 // trained by a [model.Exec] graph and saved with GoMLX's checkpoint package.
@@ -23,12 +23,12 @@ type Network struct {
 	store *model.Store
 
 	filters []filterVars
-	hidden  []linearVars // k-1 hidden layers W_i: [h, h], b_i: [h]
-	output  linearVars   // W_out: [h, 2], b_out: [2]
+	hidden  []linearVars // k-1 hidden layers W_i: [h, h] (out, in), b_i: [h]
+	output  linearVars   // W_out: [2, h], b_out: [2]
 }
 
-// filterVars are one filter's parameters: omega [2, h] (rows for x and y),
-// phase [h]; Gabor filters add mu [2, h] and gamma [h].
+// filterVars are one filter's parameters: omega [h, 2] (columns for x and y),
+// phase [h]; Gabor filters add mu [h, 2] and gamma [h].
 type filterVars struct {
 	omega, phase, mu, gamma *model.Variable
 }
@@ -82,16 +82,16 @@ func NewNetwork(cfg Config) (*Network, error) {
 				gamma[j] = gammaDist.Rand()
 			}
 			for j := range omega {
-				omega[j] *= math.Sqrt(gamma[j%h])
+				omega[j] *= math.Sqrt(gamma[j/2])
 			}
-			if fv.mu, err = create(scope+"mu", uniform(2*h, 1), 2, h); err != nil {
+			if fv.mu, err = create(scope+"mu", uniform(2*h, 1), h, 2); err != nil {
 				return nil, err
 			}
 			if fv.gamma, err = create(scope+"gamma", gamma, h); err != nil {
 				return nil, err
 			}
 		}
-		if fv.omega, err = create(scope+"omega", omega, 2, h); err != nil {
+		if fv.omega, err = create(scope+"omega", omega, h, 2); err != nil {
 			return nil, err
 		}
 		if fv.phase, err = create(scope+"phase", phase, h); err != nil {
@@ -112,10 +112,15 @@ func NewNetwork(cfg Config) (*Network, error) {
 		}
 	}
 	var err error
-	if n.output.weights, err = create("/output/weights", uniform(h*2, bound), h, 2); err != nil {
+	outW, outB := uniform(h*2, bound), uniform(2, bound)
+	if cfg.ZeroOutput {
+		clear(outW)
+		clear(outB)
+	}
+	if n.output.weights, err = create("/output/weights", outW, 2, h); err != nil {
 		return nil, err
 	}
-	if n.output.bias, err = create("/output/bias", uniform(2, bound), 2); err != nil {
+	if n.output.bias, err = create("/output/bias", outB, 2); err != nil {
 		return nil, err
 	}
 	return n, nil

@@ -32,6 +32,10 @@ func DefaultTrainConfig() TrainConfig {
 type Batch struct {
 	X, Y, U, V []float64 // measured vectors: positions and velocity components
 	CX, CY     []float64 // collocation points of the physics terms; may be empty
+	// BaseDivergence, when the network is a correction added to a known
+	// field, is that field's divergence at the collocation points (nil:
+	// zero); the penalty then applies to the sum, mean((div f + base)^2).
+	BaseDivergence []float64
 }
 
 // Losses are the terms of one step's loss, evaluated before the update.
@@ -41,14 +45,26 @@ type Losses struct {
 	Divergence float64 // mean (du/dx + dv/dy)^2 over the collocation points; 0 without them
 }
 
+// gradientOptimizer is implemented by GoMLX's Adam: it applies gradients
+// computed by the caller (here, including the chain rule through host phase tables).
+type gradientOptimizer interface {
+	UpdateGraphWithGradients(scope *model.Scope, grads []*Node, lossDType dtypes.DType)
+}
+
 // Trainer runs Adam steps on a [Network]: each step is one compiled graph
 // (forward pass with forward-mode tangents, loss terms, one reverse pass and
 // the Adam update), compiled once per batch shape and executed repeatedly.
+// A Trainer is not safe for concurrent use.
 type Trainer struct {
-	net     *Network
-	backend compute.Backend
-	cfg     TrainConfig
-	exec    *model.Exec
+	net        *Network
+	backend    compute.Backend
+	cfg        TrainConfig
+	exec       *model.Exec
+	hostPhases bool
+
+	// Phase tables of the measured vectors and of the collocation points,
+	// reallocated only when the batch sizes change.
+	dataTables, collocationTables *phaseTables
 }
 
 // NewTrainer prepares training of net on backend. The optimizer's state
@@ -61,17 +77,14 @@ func NewTrainer(backend compute.Backend, net *Network, cfg TrainConfig) (*Traine
 		return nil, fmt.Errorf("models: invalid TrainConfig %+v: expected LearningRate > 0, "+
 			"WeightDecay >= 0 and DivergenceWeight >= 0", cfg)
 	}
-	t := &Trainer{net: net, backend: backend, cfg: cfg}
-	adam := optimizer.Adam().LearningRate(cfg.LearningRate).WeightDecay(cfg.WeightDecay).Done()
+	adam, ok := optimizer.Adam().LearningRate(cfg.LearningRate).WeightDecay(cfg.WeightDecay).Done().(gradientOptimizer)
+	if !ok {
+		return nil, fmt.Errorf("models: GoMLX's Adam does not accept precomputed gradients")
+	}
+	t := &Trainer{net: net, backend: backend, cfg: cfg, hostPhases: HostPhases(backend)}
 	exec, err := model.NewExec(backend, net.store, func(scope *model.Scope, inputs []*Node) []*Node {
-		data, div := t.lossTerms(inputs)
-		total := data
-		if div != nil {
-			total = Add(data, Mul(inputs[0], div))
-		} else {
-			div = ScalarZero(data.Graph(), data.DType())
-		}
-		adam.UpdateGraph(scope, data.Graph(), total)
+		total, data, div, grads := t.lossAndGradients(inputs)
+		adam.UpdateGraphWithGradients(scope, net.gradientsInOrder(scope, total.Graph(), grads), total.DType())
 		return []*Node{total, data, div}
 	})
 	if err != nil {
@@ -81,42 +94,67 @@ func NewTrainer(backend compute.Backend, net *Network, cfg TrainConfig) (*Traine
 	return t, nil
 }
 
-// lossTerms builds the loss terms from the step's inputs: lambda_div, then
-// x, y, u, v of the measured vectors, then optionally the collocation x, y.
-// The divergence term is nil without collocation points.
-func (t *Trainer) lossTerms(inputs []*Node) (data, div *Node) {
-	var xt, yt *Node
-	if len(inputs) == 7 {
-		xt, yt = inputs[5], inputs[6]
+// lossAndGradients builds the loss terms and the gradients of the total with
+// respect to the network's parameters.
+func (t *Trainer) lossAndGradients(inputs []*Node) (total, data, div *Node, grads paramGrads) {
+	net := t.net
+	values, tangents, u, v, baseDiv := t.parseInputs(inputs)
+	valuePass := net.forward(values, false)
+	pred, _, _ := valuePass.outputs(net)
+	data = DataLoss(pred, u, v)
+	total, div = data, ScalarZero(data.Graph(), data.DType())
+	outputs := []*Node{pred}
+	var tangentPass *pass
+	if tangents != nil {
+		tangentPass = net.forward(tangents, true)
+		_, dx, dy := tangentPass.outputs(net)
+		div = DivergenceLoss(dx, dy, baseDiv)
+		total = Add(data, Mul(inputs[0], div))
+		outputs = append(outputs, dx, dy)
 	}
-	ev := t.net.Evaluate(inputs[1], inputs[2], xt, yt)
-	data = DataLoss(ev.Values, inputs[3], inputs[4])
-	if xt != nil {
-		div = DivergenceLoss(ev.DX, ev.DY)
+	// The loss terms are differentiated automatically up to the network's
+	// outputs; the network's own reverse pass is hand-written (backward.go).
+	adjoints := Gradient(total, outputs...)
+	grads = paramGrads{}
+	net.backward(valuePass, adjoints[0], nil, nil, grads)
+	if tangentPass != nil {
+		net.backward(tangentPass, nil, adjoints[1], adjoints[2], grads)
 	}
-	return data, div
+	return total, data, div, grads
+}
+
+// parseInputs splits the step's inputs: lambda_div, the measured x, y, u, v,
+// the collocation x, y and base divergence (optional), then with host phases the measured points'
+// sine and cosine tables and the collocation points' ones.
+func (t *Trainer) parseInputs(inputs []*Node) (values, tangents *Points, u, v, baseDiv *Node) {
+	k := t.net.cfg.Filters
+	values = &Points{X: inputs[1], Y: inputs[2]}
+	u, v = inputs[3], inputs[4]
+	rest := inputs[5:]
+	withCollocation := len(rest) == 3
+	if t.hostPhases {
+		withCollocation = len(rest) == 3+4*k
+	}
+	if withCollocation {
+		tangents = &Points{X: rest[0], Y: rest[1]}
+		baseDiv = rest[2]
+		rest = rest[3:]
+	}
+	if t.hostPhases {
+		values.Sin, values.Cos, rest = rest[:k], rest[k:2*k], rest[2*k:]
+		if tangents != nil {
+			tangents.Sin, tangents.Cos = rest[:k], rest[k:2*k]
+		}
+	}
+	return values, tangents, u, v, baseDiv
 }
 
 // Step runs one Adam step on the batch and returns the loss terms evaluated
 // before the update.
 func (t *Trainer) Step(b *Batch) (Losses, error) {
-	n := len(b.X)
-	if n == 0 || len(b.Y) != n || len(b.U) != n || len(b.V) != n {
-		return Losses{}, fmt.Errorf("models: batch has %d x, %d y, %d u, %d v values, expected the same non-zero count",
-			len(b.X), len(b.Y), len(b.U), len(b.V))
-	}
-	if len(b.CX) != len(b.CY) {
-		return Losses{}, fmt.Errorf("models: batch has %d collocation x and %d y values, expected the same count",
-			len(b.CX), len(b.CY))
-	}
-	dtype := t.net.cfg.DType
-	args := []any{
-		newTensor(dtype, []float64{t.cfg.DivergenceWeight}),
-		newTensor(dtype, b.X, n), newTensor(dtype, b.Y, n),
-		newTensor(dtype, b.U, n), newTensor(dtype, b.V, n),
-	}
-	if m := len(b.CX); m > 0 {
-		args = append(args, newTensor(dtype, b.CX, m), newTensor(dtype, b.CY, m))
+	args, err := t.args(b)
+	if err != nil {
+		return Losses{}, err
 	}
 	outputs, err := t.exec.Call(args...)
 	if err != nil {
@@ -130,6 +168,60 @@ func (t *Trainer) Step(b *Batch) (Losses, error) {
 	return l, nil
 }
 
+// args checks a batch and returns the step's arguments (see parseInputs),
+// filling the phase tables with the current parameters.
+func (t *Trainer) args(b *Batch) ([]any, error) {
+	n, m := len(b.X), len(b.CX)
+	if n == 0 || len(b.Y) != n || len(b.U) != n || len(b.V) != n {
+		return nil, fmt.Errorf("models: batch has %d x, %d y, %d u, %d v values, expected the same non-zero count",
+			len(b.X), len(b.Y), len(b.U), len(b.V))
+	}
+	if len(b.CY) != m || (b.BaseDivergence != nil && len(b.BaseDivergence) != m) {
+		return nil, fmt.Errorf("models: batch has %d collocation x, %d y and %d base divergence values, expected the same count (no base divergence is zero)",
+			m, len(b.CY), len(b.BaseDivergence))
+	}
+	dtype := t.net.cfg.DType
+	args := []any{
+		newTensor(dtype, []float64{t.cfg.DivergenceWeight}),
+		newTensor(dtype, b.X, n), newTensor(dtype, b.Y, n),
+		newTensor(dtype, b.U, n), newTensor(dtype, b.V, n),
+	}
+	if m > 0 {
+		baseDiv := b.BaseDivergence
+		if baseDiv == nil {
+			baseDiv = make([]float64, m)
+		}
+		args = append(args, newTensor(dtype, b.CX, m), newTensor(dtype, b.CY, m), newTensor(dtype, baseDiv, m))
+	}
+	if !t.hostPhases {
+		return args, nil
+	}
+	var err error
+	if t.dataTables, err = t.refill(t.dataTables, b.X, b.Y); err != nil {
+		return nil, err
+	}
+	args = append(args, t.dataTables.args()...)
+	if m > 0 {
+		if t.collocationTables, err = t.refill(t.collocationTables, b.CX, b.CY); err != nil {
+			return nil, err
+		}
+		args = append(args, t.collocationTables.args()...)
+	}
+	return args, nil
+}
+
+// refill returns tables for the points filled with the current parameters,
+// reusing pt when it has the right size.
+func (t *Trainer) refill(pt *phaseTables, x, y []float64) (*phaseTables, error) {
+	if pt == nil || pt.n != len(x) {
+		var err error
+		if pt, err = newPhaseTables(t.backend, t.net.cfg, len(x), true); err != nil {
+			return nil, err
+		}
+	}
+	return pt, pt.fill(t.net, x, y)
+}
+
 // SetLearningRate changes Adam's step size for the following steps (e.g. for
 // a schedule); it needs no recompilation.
 func (t *Trainer) SetLearningRate(lr float64) error {
@@ -138,6 +230,16 @@ func (t *Trainer) SetLearningRate(lr float64) error {
 	}
 	v := optimizer.LearningRateVar(t.net.store.RootScope(), t.net.cfg.DType, lr)
 	return v.SetValue(newTensor(t.net.cfg.DType, []float64{lr}))
+}
+
+// SetDivergenceWeight changes lambda_div for the following steps (e.g. for a
+// warm-up schedule); it needs no recompilation.
+func (t *Trainer) SetDivergenceWeight(w float64) error {
+	if !(w >= 0) {
+		return fmt.Errorf("models: divergence weight %g, expected a non-negative number", w)
+	}
+	t.cfg.DivergenceWeight = w
+	return nil
 }
 
 // scalarValue reads a float32 or float64 scalar tensor.

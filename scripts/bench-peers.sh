@@ -36,3 +36,13 @@ if py=$(python_with ot); then
 else
 	echo "BENCH sliced_w2_100k_1000proj skipped: POT is not installed (apt-get install python3-pot)"
 fi
+
+if py=$(python_with torch); then
+	ours=$(go_ms models BenchmarkTrainStep 20x)
+	# PyTorch's best thread setting is the peer.
+	peer=$("$py" scripts/bench_torch_step.py --threads 1,2 |
+		awk -F'ms_per_step=' '/ms_per_step=/ { if (best == "" || $2 < best) best = $2 } END { print best }')
+	compare mfn_train_step "$ours" "$peer"
+else
+	echo "BENCH mfn_train_step skipped: PyTorch is not installed (apt-get install python3-torch)"
+fi

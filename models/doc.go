@@ -1,0 +1,48 @@
+// Package models is the neural-field core of pivsr's super-resolution
+// engine: multiplicative filter networks (FourierNet and GaborNet, Fathony
+// et al., ICLR 2021) mapping normalised coordinates (x, y) to a velocity
+// (u, v), their exact first derivatives, the loss terms of a physics-informed
+// fit (data misfit, soft divergence), and a compiled Adam training step, on
+// GoMLX (v0.28) backends: the pure Go backend, or XLA when a PJRT plugin is
+// installed (see [NewBackend]).
+//
+// Worked example: fit a field from scattered vectors, then evaluate it.
+//
+//	backend, desc, err := models.NewBackend("auto") // XLA CUDA if installed, else Go
+//	log.Println(desc)
+//	net, err := models.NewNetwork(models.DefaultConfig()) // FourierNet, 4 filters, hidden 128
+//	trainer, err := models.NewTrainer(backend, net, models.DefaultTrainConfig())
+//	batch := &models.Batch{X: x, Y: y, U: u, V: v} // measured vectors, normalised
+//	for step := range 3000 {
+//		batch.CX, batch.CY = collocationPoints(step) // fresh target-grid points each step
+//		losses, err := trainer.Step(batch)
+//		...
+//	}
+//	predictor, err := models.NewPredictor(backend, net)
+//	field, err := predictor.Predict(gridX, gridY, true) // u, v and du/dx ... dv/dy
+//
+// # How the step is computed
+//
+// The physics terms need du/dx etc. at the collocation points. Rather than a
+// second reverse pass through the network (what autograd frameworks do),
+// [Network.Evaluate] carries forward-mode tangents through the filters:
+// for z' = (W z + b) * g, dz'/dx = (W dz/dx) * g + (W z + b) * dg/dx. The
+// network's reverse pass (backward.go) is then written by hand, with the loss
+// terms themselves differentiated by GoMLX: this keeps every matrix product in
+// a layout the Go backend multiplies without transposing, and continues
+// through phase tables computed on the host. On the Go backend the filters'
+// sin/cos come from the host (a vectorised float32 kernel, see HostPhases):
+// the backend's own Sin and Cos were half of the step's time. Tests check the
+// gradients and tangents against finite differences.
+//
+// # Performance notes for the Go backend (compute v0.1.2)
+//
+//   - Build with GOEXPERIMENT=simd: it enables the backend's AVX2/AVX512 matrix
+//     kernels (about 10x faster) and this package's vector sincos. Without it a
+//     training step is several times slower.
+//   - [NewBackend] lifts the backend's worker limit: with the default limit,
+//     concurrent matrix products can deadlock in its worker pool.
+//   - Binary operations broadcasting a column ([h, N] * [h, 1]) run about 5x
+//     slower than same-shape ones, and ReduceSum over an axis about 7x slower
+//     than a product with ones; the graph code avoids both.
+package models
