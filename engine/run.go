@@ -66,13 +66,13 @@ func Run(ctx context.Context, cfg Config, input, truth *piv.Field, emit func(Eve
 
 // job is what a method needs to run and report.
 type job struct {
-	cfg            Config
-	input          *piv.Field
-	samples        *baseline.Samples
-	target         piv.Grid
-	truth          *piv.Field
-	started        Started
-	emit           func(Event)
+	cfg     Config
+	input   *piv.Field
+	samples *baseline.Samples
+	target  piv.Grid
+	truth   *piv.Field
+	started Started
+	emit    func(Event)
 }
 
 // reconstructor is one way to fill the target grid: a classical method or
