@@ -82,9 +82,13 @@ func Run(args []string, stdout, stderr io.Writer) int {
 
 func exitCode(e *env, name string, err error) int {
 	var ue usageError
+	var ie interruptError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return ExitOK
+	case errors.As(err, &ie):
+		fmt.Fprintf(e.stderr, "pivsr %s: %v\n", name, err)
+		return 128 + int(ie.sig)
 	case errors.As(err, &ue):
 		fmt.Fprintf(e.stderr, "pivsr %s: %v\nRun 'pivsr %s -h' for usage.\n", name, err, name)
 		return ExitUsage

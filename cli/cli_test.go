@@ -2,11 +2,13 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"pivsr/data"
@@ -192,5 +194,53 @@ func TestOTCompare(t *testing.T) {
 	}
 	if code, _, _ := run(t, "ot", "frobnicate"); code != ExitUsage {
 		t.Errorf("unknown ot subcommand: exit %d, want 2", code)
+	}
+}
+
+func TestInterruptedCommandsExitWithTheShellCode(t *testing.T) {
+	var stderr bytes.Buffer
+	e := &env{stderr: &stderr}
+	for sig, want := range map[syscall.Signal]int{syscall.SIGINT: 130, syscall.SIGTERM: 143, syscall.SIGHUP: 129} {
+		if got := exitCode(e, "train", interruptError{sig: sig, err: context.Canceled}); got != want {
+			t.Errorf("%v: exit %d, want %d", sig, got, want)
+		}
+	}
+}
+
+func TestTrainWritesTheDenseFieldAndScores(t *testing.T) {
+	dir := t.TempDir()
+	tg := writeTaylorGreen(t, dir)
+	sparse := filepath.Join(dir, "sparse.h5")
+	if code, _, stderr := run(t, "sparsify", tg, "-o", sparse, "-every", "4"); code != ExitOK {
+		t.Fatalf("sparsify: %s", stderr)
+	}
+	out := filepath.Join(dir, "dense.h5")
+	code, stdout, stderr := run(t, "train", sparse, "-o", out, "-truth", tg, "-method", "tps", "-json")
+	if code != ExitOK {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	var sawMetrics bool
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var ev map[string]any
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("not a JSON line: %q", line)
+		}
+		if ev["event"] == "metrics" {
+			sawMetrics = true
+			full := ev["full"].(map[string]any)
+			if rec := full["rec"].(float64); rec > 1e-3 {
+				t.Errorf("thin-plate rec %v on Taylor-Green every 4th vector", rec)
+			}
+		}
+	}
+	if !sawMetrics {
+		t.Errorf("no metrics event in %s", stdout)
+	}
+	ds, err := data.Load(out, data.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Fields[0].NumValid() != 64*64 || ds.Extra["vorticity"] == nil || ds.Extra["input_mask"] == nil || ds.Attrs["metrics"] == "" {
+		t.Errorf("output lacks the dense field, vorticity, input mask or metrics: attrs %v", ds.Attrs)
 	}
 }

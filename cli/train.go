@@ -1,14 +1,10 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"pivsr/data"
@@ -111,14 +107,13 @@ configuration, the final metrics and provenance.`)
 		truth = tf[0]
 		inputs = append(inputs, *truthPath)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
+	ctx, stop := signalContext()
 	report := newReporter(e, *asJSON)
 	res, err := engine.Run(ctx, tf.cfg, fields[0], truth, report.event)
+	if sig, hit := stop(); hit {
+		return interruptError{sig: sig, err: fmt.Errorf("%s: nothing written: %w", out.path, err)}
+	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("interrupted: %w (nothing written)", err)
-		}
 		if truth != nil {
 			return fmt.Errorf("%s with truth %s: %w", pos[0], *truthPath, err)
 		}
