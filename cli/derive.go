@@ -47,11 +47,7 @@ them beside u and v into an HDF5 file.`)
 	if err := in.check(); err != nil {
 		return err
 	}
-	ds, err := in.load(pos[0])
-	if err != nil {
-		return err
-	}
-	fields, err := gridFields(pos[0], ds, "derive")
+	ds, fields, err := in.loadGrid(pos[0], "derive")
 	if err != nil {
 		return err
 	}

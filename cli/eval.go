@@ -54,19 +54,11 @@ valid, on the data terms alone, with -where-valid.`)
 	if *border < 0 {
 		return usagef("-border %d: want 0 or more nodes", *border)
 	}
-	estDS, err := in.load(pos[0])
+	_, est, err := in.loadGrid(pos[0], "eval")
 	if err != nil {
 		return err
 	}
-	truthDS, err := in.load(pos[1])
-	if err != nil {
-		return err
-	}
-	est, err := gridFields(pos[0], estDS, "eval")
-	if err != nil {
-		return err
-	}
-	truth, err := gridFields(pos[1], truthDS, "eval")
+	_, truth, err := in.loadGrid(pos[1], "eval")
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"pivsr/data"
+	"pivsr/piv"
 )
 
 // inputFlags are the flags every command that reads a velocity file shares.
@@ -40,6 +41,17 @@ func (in *inputFlags) check() error {
 
 func (in *inputFlags) load(path string) (*data.Dataset, error) {
 	return data.Load(path, in.opt)
+}
+
+// loadGrid loads a file that must hold grid snapshots; what names the use in
+// the error otherwise.
+func (in *inputFlags) loadGrid(path, what string) (*data.Dataset, []*piv.Field, error) {
+	ds, err := in.load(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	fields, err := gridFields(path, ds, what)
+	return ds, fields, err
 }
 
 // outputFlags are the flags of commands that write a file.

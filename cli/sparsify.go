@@ -38,11 +38,7 @@ masked (mask = 0, NaN) on the same grid, as sparse PIV arrives.`)
 	if err := firstErr(in.check(), out.check(), checkSparsify(*every, *offX, *offY, *density, *noise, *noiseRel, *outliers, *amp)); err != nil {
 		return err
 	}
-	ds, err := in.load(pos[0])
-	if err != nil {
-		return err
-	}
-	fields, err := gridFields(pos[0], ds, "sparsify")
+	ds, fields, err := in.loadGrid(pos[0], "sparsify")
 	if err != nil {
 		return err
 	}

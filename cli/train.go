@@ -82,11 +82,7 @@ configuration, the final metrics and provenance.`)
 	if err := firstErr(in.check(), out.check(), tf.check()); err != nil {
 		return err
 	}
-	ds, err := in.load(pos[0])
-	if err != nil {
-		return err
-	}
-	fields, err := gridFields(pos[0], ds, "train")
+	_, fields, err := in.loadGrid(pos[0], "train")
 	if err != nil {
 		return err
 	}
@@ -96,11 +92,7 @@ configuration, the final metrics and provenance.`)
 	var truth *piv.Field
 	inputs := []string{pos[0]}
 	if *truthPath != "" {
-		tds, err := in.load(*truthPath)
-		if err != nil {
-			return err
-		}
-		tf, err := gridFields(*truthPath, tds, "-truth")
+		_, tf, err := in.loadGrid(*truthPath, "-truth")
 		if err != nil {
 			return err
 		}

@@ -11,7 +11,7 @@ import (
 // (Exp. Fluids 39, 2005). For each component of a valid vector u0 with valid
 // neighbours u_i in the (2 Radius + 1)^2 window,
 //
-//	r = |u0 - um| / (rm + Epsilon),  um = median(u_i),  rm = median(|u_i - um|),
+//	r = |u0 - um| / (rm + Epsilon),  um = Median(u_i),  rm = Median(|u_i - um|),
 //
 // and the vector's residual is the larger of its two components' residuals, so
 // a vector is rejected when either component fails the test, as in the
@@ -108,7 +108,7 @@ func (t MedianTest) Outliers(dst []bool, f *Field) ([]bool, error) {
 // medianResidual is |u0 - um| / (rm + eps) for one component; dev is scratch.
 // With eps = 0 and identical neighbours, an identical u0 has residual 0.
 func medianResidual(u0 float64, neigh, dev []float64, eps float64) float64 {
-	um := median(neigh)
+	um := Median(neigh)
 	dev = dev[:0]
 	for _, u := range neigh {
 		dev = append(dev, math.Abs(u-um))
@@ -117,11 +117,12 @@ func medianResidual(u0 float64, neigh, dev []float64, eps float64) float64 {
 	if num == 0 {
 		return 0
 	}
-	return num / (median(dev) + eps)
+	return num / (Median(dev) + eps)
 }
 
-// median sorts a in place and returns its median.
-func median(a []float64) float64 {
+// Median sorts a in place and returns its median (the mean of the two middle
+// values for an even count).
+func Median(a []float64) float64 {
 	slices.Sort(a)
 	n := len(a)
 	if n%2 == 1 {
@@ -317,7 +318,7 @@ func (g GapFill) estimate(a []float64) float64 {
 		}
 		return s / float64(len(a))
 	}
-	return median(a)
+	return Median(a)
 }
 
 // Validator is a validation pipeline: mask non-finite vectors, reject the

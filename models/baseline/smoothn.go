@@ -455,12 +455,12 @@ func (p *smoothnProblem) robustWeights(wtot []float64, s float64) {
 	for q, k := range p.data {
 		r[q] = math.Hypot(p.y[0][k]-p.z[0][k], p.y[1][k]-p.z[1][k])
 	}
-	med := median(slices.Clone(r))
+	med := piv.Median(slices.Clone(r))
 	dev := make([]float64, len(r))
 	for q, v := range r {
 		dev[q] = math.Abs(v - med)
 	}
-	mad := median(dev)
+	mad := piv.Median(dev)
 	h := math.Sqrt(1 + 16*s)
 	h = math.Pow(math.Sqrt(1+h)/math.Sqrt2/h, float64(p.rank))
 	const c = 4.685
@@ -544,14 +544,4 @@ func goldenMin(f func(float64) float64, a, b, tol float64) float64 {
 		return c
 	}
 	return d
-}
-
-// median returns the median of a, reordering it.
-func median(a []float64) float64 {
-	slices.Sort(a)
-	n := len(a)
-	if n%2 == 1 {
-		return a[n/2]
-	}
-	return 0.5 * (a[n/2-1] + a[n/2])
 }
