@@ -42,11 +42,17 @@ readout; the metrics of every field against the truth and their energy spectra
 and structure functions; PNG and HDF5 export. Press ? inside for the keys.
 Several FILEs are several fields to flip through (f); -compare shows one beside
 the first on a shared colour scale; -truth is what metrics and error maps
-refer to.`)
+refer to. The training panel (tab) reconstructs the shown field with the
+settings of the flags below, which it lets you change before a run.`)
 	var in inputFlags
 	var disp displayFlags
+	var train trainFlags
 	in.register(fs)
 	disp.register(fs)
+	train.register(fs)
+	if fs.Lookup("patience") == nil {
+		fs.IntVar(&train.cfg.Neural.Patience, "patience", train.cfg.Neural.Patience, "steps without a better held-out error before the neural fit stops early (0: never)")
+	}
 	compare := fs.String("compare", "", "a field to show beside the first, on a shared colour scale")
 	truth := fs.String("truth", "", "the ground truth to score the fields against")
 	files, err := parse(fs, args, 1, -1)
@@ -56,10 +62,14 @@ refer to.`)
 	if err := in.check(); err != nil {
 		return err
 	}
+	if err := train.check(); err != nil {
+		return err
+	}
 	opt, err := disp.options(e)
 	if err != nil {
 		return err
 	}
+	opt.Train = &train.cfg
 	for _, f := range files {
 		opt.Files = append(opt.Files, tui.FileRequest{Path: f, Role: tui.RoleField})
 	}

@@ -16,7 +16,9 @@ func init() {
 
 func runOT(e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintf(e.stdout, "Usage: pivsr ot <subcommand> [flags] [args]\n\nSubcommands:\n  compare    distances between the velocity, direction and speed distributions of two fields\n")
+		fmt.Fprintf(e.stdout, "Usage: pivsr ot <subcommand> [flags] [args]\n\nSubcommands:\n"+
+			"  compare    distances between the velocity, direction and speed distributions of two fields\n"+
+			"  flow       sliced-Wasserstein gradient flows of particles (Fokker-Planck, aggregation, on the sphere)\n")
 		if len(args) == 0 {
 			return usagef("missing subcommand")
 		}
@@ -25,6 +27,8 @@ func runOT(e *env, args []string) error {
 	switch args[0] {
 	case "compare":
 		return runOTCompare(e, args[1:])
+	case "flow":
+		return runOTFlow(e, args[1:])
 	}
 	return usagef("unknown subcommand %q of ot", args[0])
 }

@@ -52,6 +52,15 @@
 // HyperbolicSliced averages 1-D distances of geodesic or horospherical
 // projections.
 //
+// # Gradient flows
+//
+// Flow runs the sliced-Wasserstein JKO scheme on particles: each step
+// minimises SW_2^2(rho, rho_k)/(2 tau) + F(rho) with F a potential energy, an
+// entropy (by a kernel density estimate; with V = |x|^2/2 it is the
+// Fokker-Planck flow to N(0, I)) and an interaction energy. SphereFlow moves
+// particles on S^2 down the spherical sliced distance to a target sample or
+// the uniform law.
+//
 // # Speed
 //
 // The sorts dominate: projections are sorted by an LSD radix sort on the
