@@ -41,6 +41,12 @@ func (t *trainFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&n.DivergenceWeight, "div-weight", n.DivergenceWeight, "weight of the divergence-free penalty")
 	fs.IntVar(&n.Hidden, "hidden", n.Hidden, "hidden width of the neural field")
 	fs.IntVar(&n.Filters, "filters", n.Filters, "filters of the multiplicative filter network")
+	fs.Float64Var(&n.StructureWeight, "sf-weight", n.StructureWeight, "weight of the structure-function sub-grid prior (0: off)")
+	fs.StringVar(&n.StructureLaw, "sf-law", n.StructureLaw, "structure-function law below the input spacing: fit, smooth (S2 ~ r^2) or k41 (S2 ~ r^(2/3))")
+	fs.IntVar(&n.Patience, "patience", n.Patience, "stop after this many steps without a better validation error (0: never)")
+	fs.StringVar(&n.CheckpointDir, "checkpoint-dir", "", "directory for training checkpoints (written every -checkpoint-every steps and when interrupted)")
+	fs.IntVar(&n.CheckpointEvery, "checkpoint-every", n.CheckpointEvery, "steps between checkpoints (0: only when interrupted and at the end)")
+	fs.BoolVar(&n.Resume, "resume", false, "continue from the last checkpoint in -checkpoint-dir")
 }
 
 func (t *trainFlags) check() error {
@@ -50,6 +56,9 @@ func (t *trainFlags) check() error {
 			return usagef("-grid: %v", err)
 		}
 		t.cfg.NX, t.cfg.NY = nx, ny
+	}
+	if t.cfg.Neural.Resume && t.cfg.Neural.CheckpointDir == "" {
+		return usagef("-resume needs -checkpoint-dir")
 	}
 	if err := t.cfg.Check(); err != nil {
 		return usageError{err.Error()}
@@ -207,6 +216,12 @@ func (r *reporter) event(ev engine.Event) {
 		r.e.logf("%s", line)
 	case engine.Scored:
 		printScores(r.e, ev.Full, ev.Interior, ev.InteriorBorder)
+	case engine.Rollback:
+		r.e.logf("step %d: %s; rolled back to step %d with learning rate %.2e", ev.Step, ev.Reason, ev.ResumeStep, ev.LearningRate)
+	case engine.Checkpointed:
+		r.e.logf("checkpoint after step %d in %s", ev.Step, ev.Dir)
+	case engine.EarlyStopped:
+		r.e.logf("early stop at step %d: the held-out error was best at step %d (rms %.3e); using those parameters", ev.Step, ev.BestStep, ev.BestValidation)
 	case engine.Finished:
 		r.e.logf("finished in %.1f s", ev.Result.Elapsed.Seconds())
 	}
@@ -243,6 +258,12 @@ func (r *reporter) printJSON(ev engine.Event) {
 			obj["interior"] = metricsJSON(ev.Interior)
 			obj["interior_border"] = ev.InteriorBorder
 		}
+	case engine.Rollback:
+		obj = map[string]any{"event": "rollback", "step": ev.Step, "resume_step": ev.ResumeStep, "lr": ev.LearningRate, "reason": ev.Reason}
+	case engine.Checkpointed:
+		obj = map[string]any{"event": "checkpoint", "step": ev.Step, "dir": ev.Dir}
+	case engine.EarlyStopped:
+		obj = map[string]any{"event": "early_stop", "step": ev.Step, "best_step": ev.BestStep, "best_val_rms": number(ev.BestValidation)}
 	case engine.Finished:
 		obj = map[string]any{"event": "finished", "method": ev.Result.Method, "elapsed_s": ev.Result.Elapsed.Seconds(), "val_rms": number(ev.Result.Validation)}
 	default:

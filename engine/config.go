@@ -43,7 +43,39 @@ type NeuralConfig struct {
 	Filters, Hidden  int     // network shape
 	Collocation      int     // collocation points drawn per step
 	SnapshotEvery    int     // steps between Snapshot events (0: none)
+
+	// CheckpointDir, when set, receives a checkpoint (network, Adam's state,
+	// step, schedule and early-stopping state, and the run's configuration)
+	// every CheckpointEvery steps (0: only when cancelled and at the end),
+	// when the context is cancelled, and when training ends.
+	CheckpointDir   string
+	CheckpointEvery int
+	// Resume continues from the last checkpoint in CheckpointDir, with the
+	// result an uninterrupted run gives; the configuration and input must be
+	// the checkpoint's.
+	Resume bool
+
+	// StructureWeight is lambda_S2, the weight of the structure-function
+	// prior (0 disables it); StructureLaw the sub-grid law it extrapolates:
+	// "fit" (exponent fitted on the input), "smooth" (S2 ~ r^2) or "k41"
+	// (S2 ~ r^(2/3)); StructureLags the target spacings l = 1..L it
+	// constrains along x, y and the diagonal; StructurePatch the target nodes
+	// drawn each step as the pairs' origins.
+	StructureWeight float64
+	StructureLaw    string
+	StructureLags   int
+	StructurePatch  int
+
+	// ValidateEvery is the number of steps between measures of the held-out
+	// error; Patience stops training once that many steps pass without a
+	// better one (0: never stop early). The final field uses the parameters
+	// of the best measure.
+	ValidateEvery int
+	Patience      int
 }
+
+// StructureLaws lists the values NeuralConfig.StructureLaw accepts.
+var StructureLaws = []string{"fit", "smooth", "k41"}
 
 // DefaultConfig returns the defaults: the neural method on the input's grid,
 // boundary detection, 10% held out, seed 1, interior border 8.
@@ -53,6 +85,8 @@ func DefaultConfig() Config {
 		Neural: NeuralConfig{
 			Backend: "auto", Steps: 600, LearningRate: 1e-3, WarmupSteps: 50, DivergenceWeight: 1e-3,
 			Filters: 4, Hidden: 64, Collocation: 1024, SnapshotEvery: 100,
+			StructureWeight: 0, StructureLaw: "smooth", StructureLags: 4, StructurePatch: 256,
+			ValidateEvery: 50, Patience: 200,
 		},
 	}
 }
@@ -85,6 +119,11 @@ func (c Config) Check() error {
 	n := c.Neural
 	if c.Method == "mfn" && (n.Steps < 0 || !(n.LearningRate > 0) || n.WarmupSteps < 0 || n.DivergenceWeight < 0 || n.Filters < 1 || n.Hidden < 1 || n.Collocation < 0) {
 		return fmt.Errorf("neural settings %+v: want steps >= 0, learning rate > 0, filters and hidden >= 1, weights >= 0", n)
+	}
+	if c.Method == "mfn" {
+		if err := n.checkRobustness(); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // Event is something a run reports: Started, Progress, Snapshot, Scored,
-// Finished. A failed run returns its error instead of finishing.
+// Finished, and for the neural method Rollback, Checkpointed and
+// EarlyStopped. A failed run returns its error instead of finishing.
 type Event interface{ isEvent() }
 
 // Started opens a run.
@@ -62,6 +63,32 @@ type Scored struct {
 type Finished struct {
 	Result *Result
 }
+
+// Rollback reports a training step whose loss was not finite or diverged:
+// training went back to the last good state (step ResumeStep) with the peak
+// learning rate lowered to LearningRate.
+type Rollback struct {
+	Step, ResumeStep int
+	LearningRate     float64
+	Reason           string
+}
+
+// Checkpointed reports a checkpoint written after step Step into Dir.
+type Checkpointed struct {
+	Step int
+	Dir  string
+}
+
+// EarlyStopped reports that the held-out error stopped improving: training
+// ended at Step, and the field uses the parameters of BestStep.
+type EarlyStopped struct {
+	Step, BestStep int
+	BestValidation float64
+}
+
+func (Rollback) isEvent()     {}
+func (Checkpointed) isEvent() {}
+func (EarlyStopped) isEvent() {}
 
 func (Started) isEvent()  {}
 func (Progress) isEvent() {}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"time"
 
 	"pivsr/models"
 	"pivsr/models/baseline"
@@ -22,6 +21,11 @@ import (
 // spectrum extension (a fraction subgridFraction of the missing small-scale
 // energy, see baseline.SubgridSpectrum); with an open boundary it is the
 // thin-plate spline.
+//
+// The training loop (training.go) checkpoints and resumes, rolls back
+// diverging steps with the learning rate halved, keeps the parameters of the
+// best held-out error and stops early; an optional structure-function prior
+// (structure.go) constrains the sub-grid separations.
 type neural struct {
 	cfg      Config
 	boundary string
@@ -57,6 +61,16 @@ func (n *neural) reconstruct(ctx context.Context, j *job) (*piv.Field, float64, 
 		return base, n.validation(nil, base, j, holdout), nil
 	}
 
+	if nc.Resume && nc.CheckpointDir == "" {
+		return nil, 0, fmt.Errorf("mfn: resuming needs a checkpoint directory")
+	}
+	if !nc.Resume && nc.CheckpointDir != "" {
+		if found, err := checkpointDirs(nc.CheckpointDir); err != nil {
+			return nil, 0, err
+		} else if len(found) > 0 {
+			return nil, 0, fmt.Errorf("mfn: %s holds a checkpoint of an earlier run (%s): resume it, or use an empty directory", nc.CheckpointDir, found[len(found)-1])
+		}
+	}
 	backend, desc, err := models.NewBackend(nc.Backend)
 	if err != nil {
 		return nil, 0, err
@@ -72,7 +86,7 @@ func (n *neural) reconstruct(ctx context.Context, j *job) (*piv.Field, float64, 
 		return nil, 0, err
 	}
 	tcfg := models.DefaultTrainConfig()
-	tcfg.LearningRate, tcfg.DivergenceWeight = nc.LearningRate, nc.DivergenceWeight
+	tcfg.LearningRate, tcfg.DivergenceWeight, tcfg.StructureWeight = nc.LearningRate, nc.DivergenceWeight, nc.StructureWeight
 	trainer, err := models.NewTrainer(backend, net, tcfg)
 	if err != nil {
 		return nil, 0, err
@@ -85,54 +99,25 @@ func (n *neural) reconstruct(ctx context.Context, j *job) (*piv.Field, float64, 
 	if err != nil {
 		return nil, 0, err
 	}
-	rng := newRand(n.cfg.Seed + 1)
-	batch := &models.Batch{X: train.X, Y: train.Y, U: train.U, V: train.V, CX: make([]float64, nc.Collocation), CY: make([]float64, nc.Collocation)}
+	t := &training{n: n, j: j, nc: nc, norm: norm, base: base, baseDiv: baseDiv, train: train, val: val,
+		net: net, trainer: trainer, predictor: predictor, st: runState{LRFactor: 1}}
+	t.st.Identity = runIdentity(n.cfg, n.boundary, j.input)
+	t.batch = &models.Batch{X: train.X, Y: train.Y, U: train.U, V: train.V, CX: make([]float64, nc.Collocation), CY: make([]float64, nc.Collocation)}
 	if baseDiv != nil {
-		batch.BaseDivergence = make([]float64, nc.Collocation)
+		t.batch.BaseDivergence = make([]float64, nc.Collocation)
 	}
-	start := time.Now()
-	for step := 1; step <= nc.Steps; step++ {
-		if err := ctx.Err(); err != nil {
-			return nil, 0, err
+	if nc.StructureWeight > 0 {
+		if t.prior, err = newStructurePrior(nc, j.input, holdout, j.target, base, norm); err != nil {
+			return nil, 0, fmt.Errorf("mfn: %w", err)
 		}
-		for c := range batch.CX {
-			k := rng.IntN(j.target.Len())
-			batch.CX[c], batch.CY[c] = norm.x(j.target.X[k%j.target.NX()]), norm.y(j.target.Y[k/j.target.NX()])
-			if baseDiv != nil {
-				batch.BaseDivergence[c] = baseDiv[k]
-			}
+	}
+	if nc.Resume {
+		if t.st, t.best, err = loadCheckpoint(nc.CheckpointDir, net, t.st.Identity); err != nil {
+			return nil, 0, fmt.Errorf("mfn: %w", err)
 		}
-		lr := schedule(step, nc)
-		if err := trainer.SetLearningRate(lr); err != nil {
-			return nil, 0, err
-		}
-		loss, err := trainer.Step(batch)
-		if err != nil {
-			return nil, 0, err
-		}
-		if math.IsNaN(loss.Total) || math.IsInf(loss.Total, 0) {
-			return nil, 0, fmt.Errorf("mfn: the loss diverged at step %d (lower -lr)", step)
-		}
-		if step%10 == 0 || step == nc.Steps {
-			elapsed := time.Since(start).Seconds()
-			rate := float64(step) / elapsed
-			p := Progress{Step: step, Steps: nc.Steps, LearningRate: lr, StepsPerSec: rate,
-				ETA: time.Duration(float64(nc.Steps-step) / rate * float64(time.Second)), Validation: math.NaN(),
-				Terms: []Term{{"data", loss.Data, 1}, {"divergence", loss.Divergence, nc.DivergenceWeight}, {"total", loss.Total, 1}}}
-			if len(val.X) > 0 && (step%100 == 0 || step == nc.Steps) {
-				if p.Validation, err = n.validationOf(predictor, val, norm); err != nil {
-					return nil, 0, err
-				}
-			}
-			j.emit(p)
-		}
-		if nc.SnapshotEvery > 0 && step%nc.SnapshotEvery == 0 && step < nc.Steps {
-			f, err := n.field(predictor, base, j.target, norm)
-			if err != nil {
-				return nil, 0, err
-			}
-			j.emit(Snapshot{Step: step, Field: f})
-		}
+	}
+	if err := t.run(ctx); err != nil {
+		return nil, 0, err
 	}
 	f, err := n.field(predictor, base, j.target, norm)
 	if err != nil {

@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -20,9 +21,14 @@ import (
 //   - "xla:cuda" (or another installed PJRT plugin name, e.g. "xla:cpu"): XLA
 //     through that plugin;
 //   - "xla:/abs/path/plugin.so": XLA through the plugin at that path;
-//   - "auto": XLA CUDA when a CUDA PJRT plugin is installed and starts, else
-//     the Go backend (the description says why).
+//   - "auto": XLA through the first CUDA PJRT plugin FindPlugins lists
+//     (PJRT_PLUGIN_LIBRARY_PATH, go-xla's install folders, a JAX
+//     installation's jax_plugins/xla_cuda*) when a GPU seems present
+//     (DetectGPU) and the plugin starts, else the Go backend; the
+//     description says which runs and why.
 //
+// "xla:cuda" falls back to the first CUDA plugin FindPlugins lists when
+// go-xla's own search finds none (a JAX installation's plugin, say).
 // Plugins are never downloaded: GoMLX's auto-install is disabled, so an
 // offline machine fails fast instead of hanging on the network.
 func NewBackend(spec string) (compute.Backend, string, error) {
@@ -31,14 +37,15 @@ func NewBackend(spec string) (compute.Backend, string, error) {
 	case spec == "go":
 		return goBackend("")
 	case spec == "auto":
-		if !hasPlugin("cuda") {
-			return goBackend("no CUDA PJRT plugin found")
+		p, reason := AutoChoice()
+		if p == nil {
+			return goBackend(reason)
 		}
-		b, desc, err := xlaBackend("cuda")
+		b, desc, err := xlaBackend(p.Path)
 		if err != nil {
-			return goBackend(fmt.Sprintf("XLA CUDA failed to start: %v", err))
+			return goBackend(fmt.Sprintf("%s, but XLA failed to start: %v", reason, err))
 		}
-		return b, desc, nil
+		return b, desc + "; chosen by auto: " + reason, nil
 	case strings.HasPrefix(spec, "xla:"):
 		plugin := strings.TrimPrefix(spec, "xla:")
 		if plugin == "" {
@@ -46,6 +53,13 @@ func NewBackend(spec string) (compute.Backend, string, error) {
 		}
 		if strings.ContainsRune(plugin, '/') && !filepath.IsAbs(plugin) {
 			return nil, "", fmt.Errorf("models: backend %q: a plugin path must be absolute", spec)
+		}
+		if plugin == "cuda" && !hasPlugin("cuda") {
+			for _, p := range FindPlugins() {
+				if p.IsCUDA() {
+					return xlaBackend(p.Path)
+				}
+			}
 		}
 		return xlaBackend(plugin)
 	}
@@ -80,6 +94,9 @@ func goBackend(fallbackReason string) (compute.Backend, string, error) {
 
 // xlaBackend starts XLA with the named (or absolute-path) PJRT plugin.
 func xlaBackend(plugin string) (compute.Backend, string, error) {
+	if filepath.IsAbs(plugin) && strings.Contains(filepath.ToSlash(plugin), "/jax_plugins/") {
+		useJAXCUDATools(plugin)
+	}
 	b, err := xla.New(plugin)
 	if err != nil {
 		return nil, "", fmt.Errorf("models: starting XLA with PJRT plugin %q: %w", plugin, err)
@@ -125,4 +142,18 @@ func unlimitedWorkers(b compute.Backend) bool {
 	}
 	set.Call([]reflect.Value{reflect.ValueOf(-1)})
 	return get.Call(nil)[0].Int() == -1
+}
+
+// useJAXCUDATools points XLA at the CUDA tools a JAX installation ships
+// beside its plugin (unless XLA_FLAGS already names a folder), and turns off
+// go-xla's check for an nvidia/ folder next to the plugin, which JAX's layout
+// does not have and whose warning would mislead.
+func useJAXCUDATools(pluginPath string) {
+	if os.Getenv("GOPJRT_CUDA_CHECKS") == "" {
+		os.Setenv("GOPJRT_CUDA_CHECKS", "0")
+	}
+	dir := cudaDataDir(pluginPath)
+	if flags := os.Getenv("XLA_FLAGS"); dir != "" && !strings.Contains(flags, "--xla_gpu_cuda_data_dir") {
+		os.Setenv("XLA_FLAGS", strings.TrimSpace(flags+" --xla_gpu_cuda_data_dir="+dir))
+	}
 }

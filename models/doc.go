@@ -2,7 +2,9 @@
 // engine: multiplicative filter networks (FourierNet and GaborNet, Fathony
 // et al., ICLR 2021) mapping normalised coordinates (x, y) to a velocity
 // (u, v), their exact first derivatives, the loss terms of a physics-informed
-// fit (data misfit, soft divergence), and a compiled Adam training step, on
+// fit (data misfit, soft divergence, structure-function prior), a compiled
+// Adam training step, and copies of the training state ([State]: rollback,
+// best parameters, checkpoints in GoMLX's format), on
 // GoMLX (v0.28) backends: the pure Go backend, or XLA when a PJRT plugin is
 // installed (see [NewBackend]).
 //
@@ -18,8 +20,19 @@
 //		losses, err := trainer.Step(batch)
 //		...
 //	}
+//	state, err := net.State(true) // parameters and Adam's state, to roll back to
+//	err = state.Save(dir)          // or keep on disk (models.LoadState reads it back)
 //	predictor, err := models.NewPredictor(backend, net)
 //	field, err := predictor.Predict(gridX, gridY, true) // u, v and du/dx ... dv/dy
+//
+// # Structure-function prior
+//
+// [StructureLoss] needs the network at pairs of points (p, p + r): the batch
+// carries them as groups of points (Batch.SX, SY: the origins, then the
+// origins shifted by each separation), evaluated in one more forward pass
+// (values only) whose reverse pass joins the others. A known base field at
+// those points (Batch.SBaseU, SBaseV) is added first, as Batch.BaseDivergence
+// is for the divergence.
 //
 // # How the step is computed
 //

@@ -28,9 +28,31 @@ func setFlat(t *testing.T, v *model.Variable, values []float64) {
 	}
 }
 
+// addStructurePoints gives a batch structure-function points: groups groups
+// of n points (origins, then shifts by (0.05 g, -0.03 g)), a random base
+// field there and random log targets.
+func addStructurePoints(b *Batch, rng *rand.Rand, groups, n int) {
+	b.SX, b.SY = make([]float64, groups*n), make([]float64, groups*n)
+	b.SBaseU, b.SBaseV = make([]float64, groups*n), make([]float64, groups*n)
+	for p := range n {
+		x, y := 2*rng.Float64()-1, 2*rng.Float64()-1
+		for g := range groups {
+			b.SX[g*n+p], b.SY[g*n+p] = x+0.05*float64(g), y-0.03*float64(g)
+		}
+	}
+	for i := range b.SBaseU {
+		b.SBaseU[i], b.SBaseV[i] = 0.1*rng.NormFloat64(), 0.1*rng.NormFloat64()
+	}
+	b.SLogTarget = make([]float64, groups-1)
+	for i := range b.SLogTarget {
+		b.SLogTarget[i] = -3 + rng.NormFloat64()
+	}
+}
+
 // TestGradientsMatchFiniteDifferences checks the hand-written reverse pass
 // (and the chain rule through host phase tables) against central finite
-// differences of the loss, for every parameter tensor of both filter
+// differences of the loss (data, divergence and structure-function terms),
+// for every parameter tensor of both filter
 // families, with phases on the host and in the graph.
 func TestGradientsMatchFiniteDifferences(t *testing.T) {
 	backend := testBackend(t)
@@ -45,15 +67,16 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			trainer, err := NewTrainer(backend, net, TrainConfig{LearningRate: 1e-3, DivergenceWeight: 0.5})
+			trainer, err := NewTrainer(backend, net, TrainConfig{LearningRate: 1e-3, DivergenceWeight: 0.5, StructureWeight: 0.3})
 			if err != nil {
 				t.Fatal(err)
 			}
 			trainer.hostPhases = tc.hostPhases
 			batch := taylorGreenBatch(rand.New(rand.NewPCG(3, 4)), 2, 9, 7)
+			addStructurePoints(batch, rand.New(rand.NewPCG(7, 8)), 3, 4)
 			vars := net.variables()
 			exec, err := model.NewExec(backend, net.store, func(_ *model.Scope, inputs []*Node) []*Node {
-				total, _, div, grads := trainer.lossAndGradients(inputs)
+				total, _, div, _, grads := trainer.lossAndGradients(inputs)
 				outputs := []*Node{total, div}
 				for _, v := range vars {
 					d, ok := grads[v]

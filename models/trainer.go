@@ -20,6 +20,11 @@ type TrainConfig struct {
 	// term; the publication used 1e-3. It is fed to the compiled step, so
 	// changing it between steps needs no recompilation.
 	DivergenceWeight float64
+
+	// StructureWeight is lambda_S2, the weight of the structure-function
+	// prior (see [StructureLoss]); fed to the step like DivergenceWeight.
+	// It applies to batches carrying structure-function points.
+	StructureWeight float64
 }
 
 // DefaultTrainConfig returns the published settings: learning rate 1e-3,
@@ -36,13 +41,23 @@ type Batch struct {
 	// field, is that field's divergence at the collocation points (nil:
 	// zero); the penalty then applies to the sum, mean((div f + base)^2).
 	BaseDivergence []float64
+
+	// SX, SY are the points of the structure-function prior (may be
+	// empty): G groups of P points, group 0 the origins and group g >= 1
+	// the origins shifted by the g-th separation (see [StructureLoss]).
+	// SBaseU, SBaseV hold a known field the network's output is added to at
+	// those points (nil: zero); SLogTarget the G-1 targets log S2*(r_g).
+	SX, SY         []float64
+	SBaseU, SBaseV []float64
+	SLogTarget     []float64
 }
 
 // Losses are the terms of one step's loss, evaluated before the update.
 type Losses struct {
-	Total      float64 // Data + DivergenceWeight * Divergence
+	Total      float64 // Data + DivergenceWeight * Divergence + StructureWeight * Structure
 	Data       float64 // mean |f(p_i) - u_i|^2 over the measured vectors
 	Divergence float64 // mean (du/dx + dv/dy)^2 over the collocation points; 0 without them
+	Structure  float64 // the structure-function prior; 0 without its points
 }
 
 // gradientOptimizer is implemented by GoMLX's Adam: it applies gradients
@@ -62,9 +77,9 @@ type Trainer struct {
 	exec       *model.Exec
 	hostPhases bool
 
-	// Phase tables of the measured vectors and of the collocation points,
-	// reallocated only when the batch sizes change.
-	dataTables, collocationTables *phaseTables
+	// Phase tables of the measured vectors, the collocation points and the
+	// structure-function points, reallocated only when the batch sizes change.
+	dataTables, collocationTables, structureTables *phaseTables
 }
 
 // NewTrainer prepares training of net on backend. The optimizer's state
@@ -73,9 +88,9 @@ func NewTrainer(backend compute.Backend, net *Network, cfg TrainConfig) (*Traine
 	if backend == nil || net == nil {
 		return nil, fmt.Errorf("models: NewTrainer needs a backend and a network")
 	}
-	if !(cfg.LearningRate > 0) || cfg.WeightDecay < 0 || cfg.DivergenceWeight < 0 {
+	if !(cfg.LearningRate > 0) || cfg.WeightDecay < 0 || !(cfg.DivergenceWeight >= 0) || !(cfg.StructureWeight >= 0) {
 		return nil, fmt.Errorf("models: invalid TrainConfig %+v: expected LearningRate > 0, "+
-			"WeightDecay >= 0 and DivergenceWeight >= 0", cfg)
+			"WeightDecay >= 0, DivergenceWeight >= 0 and StructureWeight >= 0", cfg)
 	}
 	adam, ok := optimizer.Adam().LearningRate(cfg.LearningRate).WeightDecay(cfg.WeightDecay).Done().(gradientOptimizer)
 	if !ok {
@@ -83,9 +98,9 @@ func NewTrainer(backend compute.Backend, net *Network, cfg TrainConfig) (*Traine
 	}
 	t := &Trainer{net: net, backend: backend, cfg: cfg, hostPhases: HostPhases(backend)}
 	exec, err := model.NewExec(backend, net.store, func(scope *model.Scope, inputs []*Node) []*Node {
-		total, data, div, grads := t.lossAndGradients(inputs)
+		total, data, div, structure, grads := t.lossAndGradients(inputs)
 		adam.UpdateGraphWithGradients(scope, net.gradientsInOrder(scope, total.Graph(), grads), total.DType())
-		return []*Node{total, data, div}
+		return []*Node{total, data, div, structure}
 	})
 	if err != nil {
 		return nil, err
@@ -96,21 +111,29 @@ func NewTrainer(backend compute.Backend, net *Network, cfg TrainConfig) (*Traine
 
 // lossAndGradients builds the loss terms and the gradients of the total with
 // respect to the network's parameters.
-func (t *Trainer) lossAndGradients(inputs []*Node) (total, data, div *Node, grads paramGrads) {
+func (t *Trainer) lossAndGradients(inputs []*Node) (total, data, div, structure *Node, grads paramGrads) {
 	net := t.net
-	values, tangents, u, v, baseDiv := t.parseInputs(inputs)
-	valuePass := net.forward(values, false)
+	in := t.parseInputs(inputs)
+	valuePass := net.forward(in.values, false)
 	pred, _, _ := valuePass.outputs(net)
-	data = DataLoss(pred, u, v)
-	total, div = data, ScalarZero(data.Graph(), data.DType())
+	data = DataLoss(pred, in.u, in.v)
+	total = data
+	div, structure = ScalarZero(data.Graph(), data.DType()), ScalarZero(data.Graph(), data.DType())
 	outputs := []*Node{pred}
-	var tangentPass *pass
-	if tangents != nil {
-		tangentPass = net.forward(tangents, true)
+	var tangentPass, structurePass *pass
+	if in.tangents != nil {
+		tangentPass = net.forward(in.tangents, true)
 		_, dx, dy := tangentPass.outputs(net)
-		div = DivergenceLoss(dx, dy, baseDiv)
-		total = Add(data, Mul(inputs[0], div))
+		div = DivergenceLoss(dx, dy, in.baseDiv)
+		total = Add(total, Mul(Reshape(Slice(in.weights, AxisElem(0))), div))
 		outputs = append(outputs, dx, dy)
+	}
+	if in.structure != nil {
+		structurePass = net.forward(in.structure, false)
+		predS, _, _ := structurePass.outputs(net)
+		structure = StructureLoss(predS, in.structureBaseU, in.structureBaseV, in.logTarget)
+		total = Add(total, Mul(Reshape(Slice(in.weights, AxisElem(1))), structure))
+		outputs = append(outputs, predS)
 	}
 	// The loss terms are differentiated automatically up to the network's
 	// outputs; the network's own reverse pass is hand-written (backward.go).
@@ -120,33 +143,67 @@ func (t *Trainer) lossAndGradients(inputs []*Node) (total, data, div *Node, grad
 	if tangentPass != nil {
 		net.backward(tangentPass, nil, adjoints[1], adjoints[2], grads)
 	}
-	return total, data, div, grads
+	if structurePass != nil {
+		net.backward(structurePass, adjoints[len(adjoints)-1], nil, nil, grads)
+	}
+	return total, data, div, structure, grads
 }
 
-// parseInputs splits the step's inputs: lambda_div, the measured x, y, u, v,
-// the collocation x, y and base divergence (optional), then with host phases the measured points'
-// sine and cosine tables and the collocation points' ones.
-func (t *Trainer) parseInputs(inputs []*Node) (values, tangents *Points, u, v, baseDiv *Node) {
+// stepInputs are a step's graph inputs, parsed.
+type stepInputs struct {
+	weights                                   *Node // [2]: lambda_div, lambda_S2
+	values, tangents, structure               *Points
+	u, v, baseDiv                             *Node
+	structureBaseU, structureBaseV, logTarget *Node
+}
+
+// parseInputs splits the step's inputs: the weights (lambda_div,
+// lambda_S2), the measured x, y, u, v, the collocation x, y and base
+// divergence (optional), the structure-function x, y, base u, v and log
+// targets (optional), then with host phases the sine and cosine tables of
+// the measured points, of the collocation points and of the
+// structure-function points. The optional groups are told apart by the
+// number of inputs.
+func (t *Trainer) parseInputs(inputs []*Node) stepInputs {
+	in := stepInputs{weights: inputs[0], values: &Points{X: inputs[1], Y: inputs[2]}, u: inputs[3], v: inputs[4]}
 	k := t.net.cfg.Filters
-	values = &Points{X: inputs[1], Y: inputs[2]}
-	u, v = inputs[3], inputs[4]
+	tables := 0
+	if t.hostPhases {
+		tables = 2 * k
+	}
 	rest := inputs[5:]
-	withCollocation := len(rest) == 3
-	if t.hostPhases {
-		withCollocation = len(rest) == 3+4*k
-	}
-	if withCollocation {
-		tangents = &Points{X: rest[0], Y: rest[1]}
-		baseDiv = rest[2]
-		rest = rest[3:]
-	}
-	if t.hostPhases {
-		values.Sin, values.Cos, rest = rest[:k], rest[k:2*k], rest[2*k:]
-		if tangents != nil {
-			tangents.Sin, tangents.Cos = rest[:k], rest[k:2*k]
+	withCollocation, withStructure := false, false
+	for _, c := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+		n := tables
+		if c[0] {
+			n += 3 + tables
+		}
+		if c[1] {
+			n += 5 + tables
+		}
+		if n == len(rest) {
+			withCollocation, withStructure = c[0], c[1]
+			break
 		}
 	}
-	return values, tangents, u, v, baseDiv
+	if withCollocation {
+		in.tangents = &Points{X: rest[0], Y: rest[1]}
+		in.baseDiv = rest[2]
+		rest = rest[3:]
+	}
+	if withStructure {
+		in.structure = &Points{X: rest[0], Y: rest[1]}
+		in.structureBaseU, in.structureBaseV, in.logTarget = rest[2], rest[3], rest[4]
+		rest = rest[5:]
+	}
+	if t.hostPhases {
+		for _, pts := range []*Points{in.values, in.tangents, in.structure} {
+			if pts != nil {
+				pts.Sin, pts.Cos, rest = rest[:k], rest[k:2*k], rest[2*k:]
+			}
+		}
+	}
+	return in
 }
 
 // Step runs one Adam step on the batch and returns the loss terms evaluated
@@ -161,7 +218,7 @@ func (t *Trainer) Step(b *Batch) (Losses, error) {
 		return Losses{}, fmt.Errorf("models: training step: %w", err)
 	}
 	var l Losses
-	for i, dst := range []*float64{&l.Total, &l.Data, &l.Divergence} {
+	for i, dst := range []*float64{&l.Total, &l.Data, &l.Divergence, &l.Structure} {
 		*dst = scalarValue(outputs[i])
 		outputs[i].FinalizeAll()
 	}
@@ -180,9 +237,16 @@ func (t *Trainer) args(b *Batch) ([]any, error) {
 		return nil, fmt.Errorf("models: batch has %d collocation x, %d y and %d base divergence values, expected the same count (no base divergence is zero)",
 			m, len(b.CY), len(b.BaseDivergence))
 	}
+	s, groups := len(b.SX), len(b.SLogTarget)+1
+	if len(b.SY) != s || (s > 0 && (groups < 2 || s%groups != 0)) ||
+		(b.SBaseU != nil && len(b.SBaseU) != s) || (b.SBaseV != nil && len(b.SBaseV) != s) || (b.SBaseU == nil) != (b.SBaseV == nil) {
+		return nil, fmt.Errorf("models: batch has %d structure-function x, %d y, %d base u, %d base v values and %d log targets, "+
+			"expected the same count of points (or none), split into as many groups as targets plus one, with both base components or neither",
+			s, len(b.SY), len(b.SBaseU), len(b.SBaseV), len(b.SLogTarget))
+	}
 	dtype := t.net.cfg.DType
 	args := []any{
-		newTensor(dtype, []float64{t.cfg.DivergenceWeight}),
+		newTensor(dtype, []float64{t.cfg.DivergenceWeight, t.cfg.StructureWeight}, 2),
 		newTensor(dtype, b.X, n), newTensor(dtype, b.Y, n),
 		newTensor(dtype, b.U, n), newTensor(dtype, b.V, n),
 	}
@@ -192,6 +256,14 @@ func (t *Trainer) args(b *Batch) ([]any, error) {
 			baseDiv = make([]float64, m)
 		}
 		args = append(args, newTensor(dtype, b.CX, m), newTensor(dtype, b.CY, m), newTensor(dtype, baseDiv, m))
+	}
+	if s > 0 {
+		bu, bv := b.SBaseU, b.SBaseV
+		if bu == nil {
+			bu, bv = make([]float64, s), make([]float64, s)
+		}
+		args = append(args, newTensor(dtype, b.SX, s), newTensor(dtype, b.SY, s), newTensor(dtype, bu, s), newTensor(dtype, bv, s),
+			newTensor(dtype, b.SLogTarget, groups-1))
 	}
 	if !t.hostPhases {
 		return args, nil
@@ -206,6 +278,12 @@ func (t *Trainer) args(b *Batch) ([]any, error) {
 			return nil, err
 		}
 		args = append(args, t.collocationTables.args()...)
+	}
+	if s > 0 {
+		if t.structureTables, err = t.refill(t.structureTables, b.SX, b.SY); err != nil {
+			return nil, err
+		}
+		args = append(args, t.structureTables.args()...)
 	}
 	return args, nil
 }
@@ -239,6 +317,16 @@ func (t *Trainer) SetDivergenceWeight(w float64) error {
 		return fmt.Errorf("models: divergence weight %g, expected a non-negative number", w)
 	}
 	t.cfg.DivergenceWeight = w
+	return nil
+}
+
+// SetStructureWeight changes lambda_S2 for the following steps; it needs no
+// recompilation.
+func (t *Trainer) SetStructureWeight(w float64) error {
+	if !(w >= 0) {
+		return fmt.Errorf("models: structure-function weight %g, expected a non-negative number", w)
+	}
+	t.cfg.StructureWeight = w
 	return nil
 }
 
