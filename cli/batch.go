@@ -36,8 +36,11 @@ which redoes every snapshot.
 manifest (manifest.shard-i-of-n.json) in the shared OUTDIR, so a Slurm array
 can run the shards at once:
   sbatch --array=0-7 --wrap 'pivsr batch run.h5 -o out -shard $SLURM_ARRAY_TASK_ID/8'
-The method flags are those of 'pivsr train'. Each snapshot starts from
-scratch (warm starts from the previous snapshot's weights come later).`)
+The method flags are those of 'pivsr train'. With -checkpoint-dir, each
+snapshot of the neural method keeps its checkpoints in DIR/snapshot_NNNN and
+a snapshot killed mid-training resumes from them (-resume is implied). Each
+snapshot starts from scratch: warm starts from the previous snapshot's
+weights come later.`)
 	var tf trainFlags
 	var in inputFlags
 	tf.register(fs)

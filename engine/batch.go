@@ -57,6 +57,10 @@ type Batch struct {
 	// Force starts over when the manifests in OutDir were made with another
 	// configuration or input.
 	Force bool
+	// (Config.Neural.CheckpointDir, when set for the neural method, holds
+	// one folder of checkpoints per snapshot; Config.Neural.Resume is
+	// decided per snapshot: a snapshot resumes when its folder holds a
+	// checkpoint.)
 	// Save writes a snapshot's output to path, atomically (data.SaveHDF5
 	// does) and replacing any file there.
 	Save func(path string, t int, res *Result, input *piv.Field) error
@@ -254,7 +258,11 @@ func (b *Batch) one(ctx context.Context, s Series, t int, hash string) Entry {
 	if b.Emit != nil {
 		emit = func(ev Event) { b.Emit(t, ev) }
 	}
-	res, err := Run(ctx, b.Config, input, truth, emit)
+	cfg, err := b.snapshotConfig(t)
+	if err != nil {
+		return fail(err)
+	}
+	res, err := Run(ctx, cfg, input, truth, emit)
 	if err != nil {
 		return fail(err)
 	}
@@ -268,6 +276,29 @@ func (b *Batch) one(ctx context.Context, s Series, t int, hash string) Entry {
 	}
 	e.Metrics = MetricsRecord(res.Metrics, res.Interior)
 	return e
+}
+
+// snapshotConfig is snapshot t's configuration. With checkpoints, each
+// snapshot keeps its own in CheckpointDir/snapshot_NNNN and resumes from it
+// when a killed batch left one there (Force starts it afresh).
+func (b *Batch) snapshotConfig(t int) (Config, error) {
+	cfg := b.Config
+	n := &cfg.Neural
+	if cfg.Method != "mfn" || n.CheckpointDir == "" {
+		return cfg, nil
+	}
+	n.CheckpointDir = filepath.Join(n.CheckpointDir, strings.TrimSuffix(OutputName(t), ".h5"))
+	if b.Force {
+		if err := os.RemoveAll(n.CheckpointDir); err != nil {
+			return cfg, err
+		}
+	}
+	found, err := checkpointDirs(n.CheckpointDir)
+	if err != nil {
+		return cfg, err
+	}
+	n.Resume = len(found) > 0
+	return cfg, nil
 }
 
 var manifestFile = regexp.MustCompile(`^manifest(\.shard-\d+-of-\d+)?\.json$`)

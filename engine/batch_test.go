@@ -352,3 +352,42 @@ func ExampleBatch() {
 	// snapshot 0: done before, skipped
 	// snapshot 1: done before, skipped
 }
+
+func TestBatchKeepsCheckpointsPerSnapshot(t *testing.T) {
+	s := turbulenceSeries(t)
+	s = memSeries{inputs: s.inputs[:2], truths: s.truths[:2]}
+	dir := t.TempDir()
+	cfg := DefaultConfig()
+	cfg.Neural.Backend, cfg.Neural.Steps, cfg.Neural.Hidden, cfg.Neural.Filters, cfg.Neural.Collocation = "go", 4, 8, 2, 64
+	cfg.Neural.WarmupSteps, cfg.Neural.SnapshotEvery = 1, 0
+	cfg.Neural.CheckpointDir = filepath.Join(dir, "ckpt")
+	r := &recorder{}
+	b := &Batch{Config: cfg, OutDir: filepath.Join(dir, "out"), Input: "series.h5", Save: r.save}
+	if _, err := b.Run(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		found, err := checkpointDirs(filepath.Join(cfg.Neural.CheckpointDir, fmt.Sprintf("snapshot_%04d", i)))
+		if err != nil || len(found) == 0 {
+			t.Errorf("snapshot %d: no checkpoint of its own (%v)", i, err)
+		}
+	}
+	// A snapshot redone (its output lost) resumes from its own checkpoint.
+	if err := os.Remove(filepath.Join(b.OutDir, OutputName(1))); err != nil {
+		t.Fatal(err)
+	}
+	r.saved = nil
+	if _, err := b.Run(context.Background(), s); err != nil || !slices.Equal(r.saved, []int{1}) {
+		t.Fatalf("rerun after losing snapshot 1's output saved %v (error %v), want [1] resumed", r.saved, err)
+	}
+	// Checkpoints do not enter the hash: a batch without them resumes.
+	b.Config.Neural.CheckpointDir, r.saved = "", nil
+	if _, err := b.Run(context.Background(), s); err != nil || len(r.saved) != 0 {
+		t.Fatalf("rerun without checkpoints saved %v (error %v), want nothing", r.saved, err)
+	}
+	// -force starts each snapshot afresh, its old checkpoints removed.
+	b.Config.Neural.CheckpointDir, b.Force = cfg.Neural.CheckpointDir, true
+	if _, err := b.Run(context.Background(), s); err != nil || len(r.saved) != 2 {
+		t.Fatalf("forced rerun saved %v (error %v), want both snapshots", r.saved, err)
+	}
+}

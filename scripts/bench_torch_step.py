@@ -7,9 +7,10 @@ points: data MSE plus lambda_div * mean((du/dx + dv/dy)^2), the derivatives
 taken with autograd (create_graph=True, as a user would write it), one AdamW
 update (lr 1e-3, weight decay 1e-4, lambda_div 1e-3: the Go benchmark's
 DefaultTrainConfig). Prints ms/step for 1 and 2 threads, best of --repeats
-timings of --steps steps each.
+timings of --steps steps each. With --device cuda, runs on the GPU instead
+(the thread count does not apply there).
 
-Usage: python3 scripts/bench_torch_step.py [--threads 1,2] [--steps 30]
+Usage: python3 scripts/bench_torch_step.py [--threads 1,2] [--steps 30] [--device cpu|cuda]
 Needs PyTorch (Debian: apt-get install python3-torch, then /usr/bin/python3).
 """
 
@@ -71,17 +72,17 @@ def make_step(net, opt, lambda_div):
     return step
 
 
-def bench(threads, steps, repeats, n_data, n_col, filters, hidden):
+def bench(threads, steps, repeats, n_data, n_col, filters, hidden, device="cpu"):
     torch.set_num_threads(threads)
     torch.manual_seed(1)
-    net = FourierNet(filters, hidden)
+    net = FourierNet(filters, hidden).to(device)
     opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-4)
     step = make_step(net, opt, 1e-3)
     a = 3.0
-    p_data = torch.rand(n_data, 2) * 2 - 1
+    p_data = torch.rand(n_data, 2, device=device) * 2 - 1
     uv = torch.stack([torch.cos(a * p_data[:, 0]) * torch.sin(a * p_data[:, 1]),
                       -torch.sin(a * p_data[:, 0]) * torch.cos(a * p_data[:, 1])], dim=1)
-    p_col = torch.rand(n_col, 2) * 2 - 1
+    p_col = torch.rand(n_col, 2, device=device) * 2 - 1
     for _ in range(5):  # warm-up
         step(p_data, uv, p_col)
     best = math.inf
@@ -89,6 +90,8 @@ def bench(threads, steps, repeats, n_data, n_col, filters, hidden):
         start = time.perf_counter()
         for _ in range(steps):
             step(p_data, uv, p_col)
+        if device != "cpu":
+            torch.cuda.synchronize()
         best = min(best, (time.perf_counter() - start) / steps * 1e3)
     return best
 
@@ -102,9 +105,14 @@ def main():
     parser.add_argument("--collocation", type=int, default=1024)
     parser.add_argument("--filters", type=int, default=4)
     parser.add_argument("--hidden", type=int, default=128)
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda for the GPU")
     args = parser.parse_args()
     print(f"torch {torch.__version__}: FourierNet {args.filters} filters, hidden {args.hidden}, "
           f"{args.data} data + {args.collocation} collocation points, data + divergence, AdamW")
+    if args.device != "cpu":
+        ms = bench(1, args.steps, args.repeats, args.data, args.collocation, args.filters, args.hidden, args.device)
+        print(f"torch_train_step device={args.device} ({torch.cuda.get_device_name()}) hidden={args.hidden} ms_per_step={ms:.2f}")
+        return
     for threads in (int(t) for t in args.threads.split(",")):
         ms = bench(threads, args.steps, args.repeats, args.data, args.collocation, args.filters, args.hidden)
         print(f"torch_train_step threads={threads} ms_per_step={ms:.2f}")
