@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"pivsr/data"
+	"pivsr/engine"
 )
 
 // Options configure the workstation.
@@ -42,6 +43,9 @@ type Options struct {
 	Output io.Writer
 	// Getenv reads the environment (default os.Getenv).
 	Getenv func(string) string
+	// Train is the training panel's initial settings (nil:
+	// engine.DefaultConfig()).
+	Train *engine.Config
 }
 
 // minWidth and minHeight are the smallest terminal the workstation draws in.
@@ -59,12 +63,17 @@ type App struct {
 	keys  appKeys
 	help  help.Model
 
-	panes   paneManager
-	field   *FieldView
-	metrics *MetricsPanel
-	picker  *Picker
+	panes     paneManager
+	field     *FieldView
+	metrics   *MetricsPanel
+	train     *TrainingPanel
+	transport *TransportPanel
+	picker    *Picker
 
 	prompt *prompt
+	// confirmQuit is set while the quit key waits for a yes: a training
+	// run is active.
+	confirmQuit bool
 
 	width, height int
 	fullHelp      bool
@@ -82,10 +91,16 @@ func New(opt Options) *App {
 	mode := opt.Color.Resolve(opt.Getenv)
 	theme := NewTheme(mode, opt.ASCII)
 	ws := newWorkspace(opt.Load)
+	cfg := engine.DefaultConfig()
+	if opt.Train != nil {
+		cfg = *opt.Train
+	}
 	a := &App{
 		opt: opt, theme: theme, ws: ws, keys: newAppKeys(), help: theme.newHelp(),
 		panes: newPaneManager(), field: newFieldView(ws, theme), metrics: newMetricsPanel(ws, theme),
+		transport: newTransportPanel(ws, theme),
 	}
+	a.train = newTrainingPanel(ws, theme, a.field, cfg)
 	if len(opt.Files) == 0 {
 		a.openPicker(opt.Dir)
 	}
@@ -129,6 +144,7 @@ func Run(ctx context.Context, opt Options) error {
 	p := tea.NewProgram(a, tea.WithContext(ctx), tea.WithInput(opt.Input), tea.WithOutput(opt.Output),
 		tea.WithAltScreen(), tea.WithMouseCellMotion())
 	_, err := p.Run()
+	a.train.shutdown()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}
@@ -188,6 +204,13 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case metricsMsg:
 		return a, a.metrics.Update(msg)
+	case trainMsg:
+		return a, a.train.Update(msg)
+	case transportMsg:
+		return a, a.transport.Update(msg)
+	case statusMsg:
+		a.setStatus(msg.text, msg.isErr)
+		return a, nil
 	case dirMsg:
 		if a.picker != nil {
 			return a, a.picker.Update(msg)
@@ -238,7 +261,13 @@ func (a *App) loaded(msg loadedMsg) tea.Cmd {
 	}
 	a.panes.focus = paneField
 	a.layout()
-	return tea.Batch(a.field.ensure(), a.metrics.refresh(a.field.frame))
+	return tea.Batch(a.field.ensure(), a.refreshSides())
+}
+
+// refreshSides recomputes what the side panels show of the current frame
+// and field.
+func (a *App) refreshSides() tea.Cmd {
+	return tea.Batch(a.metrics.refresh(a.field.frame), a.transport.refresh(a.field.entry(), a.field.frame))
 }
 
 // SetFieldMsg adds a field to the workstation, or replaces the one of the
@@ -246,6 +275,9 @@ func (a *App) loaded(msg loadedMsg) tea.Cmd {
 // field view and the metrics follow.
 type SetFieldMsg struct {
 	Entry *Entry
+	// Show puts the field on screen even when another one is shown (a
+	// run's first snapshot).
+	Show bool
 }
 
 func (a *App) setField(msg SetFieldMsg) tea.Cmd {
@@ -256,7 +288,7 @@ func (a *App) setField(msg SetFieldMsg) tea.Cmd {
 	shown := a.field.entry()
 	// The new field is shown when it replaces the one on screen, or when
 	// only a truth or comparison was shown so far.
-	takeOver := shown != nil && (shown.Name == e.Name && shown.Role == e.Role || shown.Role != RoleField && e.Role == RoleField)
+	takeOver := shown != nil && (msg.Show || shown.Name == e.Name && shown.Role == e.Role || shown.Role != RoleField && e.Role == RoleField)
 	a.ws.add(e)
 	if shown == nil || takeOver {
 		a.field.shown = e.ID
@@ -267,7 +299,7 @@ func (a *App) setField(msg SetFieldMsg) tea.Cmd {
 		}
 	}
 	a.field.dirty = true
-	return tea.Batch(a.field.ensure(), a.metrics.refresh(a.field.frame))
+	return tea.Batch(a.field.ensure(), a.refreshSides())
 }
 
 // key handles a key press.
@@ -275,9 +307,24 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 	if a.prompt != nil {
 		return a.promptKey(msg)
 	}
+	if a.confirmQuit {
+		a.confirmQuit = false
+		if msg.String() == "y" {
+			a.train.discard()
+			return tea.Quit
+		}
+		a.setStatus("still training", false)
+		return nil
+	}
 	k := a.keys
 	switch {
 	case key.Matches(msg, k.Quit):
+		if a.train.active() {
+			a.confirmQuit = true
+			a.setStatus("a training run is active: quit and stop it? (y/n)", false)
+			return nil
+		}
+		a.train.discard()
 		return tea.Quit
 	case key.Matches(msg, k.Help):
 		a.fullHelp = !a.fullHelp
@@ -311,13 +358,18 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 	var cmd tea.Cmd
 	switch a.panes.focus {
 	case paneField:
-		frame := a.field.frame
+		frame, shown, compare := a.field.frame, a.field.shown, a.field.compare
 		cmd = a.field.Update(msg)
-		if a.field.frame != frame {
-			cmd = tea.Batch(cmd, a.metrics.refresh(a.field.frame))
+		switch {
+		case a.field.frame != frame:
+			cmd = tea.Batch(cmd, a.refreshSides())
+		case a.field.shown != shown || a.field.compare != compare:
+			cmd = tea.Batch(cmd, a.transport.refresh(a.field.entry(), a.field.frame))
 		}
 	case paneMetrics:
 		cmd = a.metrics.Update(msg)
+	case paneTraining:
+		cmd = a.train.Update(msg)
 	case paneFiles:
 		if a.picker != nil {
 			cmd = a.picker.Update(msg)
@@ -353,6 +405,10 @@ func (a *App) layout() {
 			a.field.SetSize(r.w, r.h)
 		case paneMetrics:
 			a.metrics.SetSize(r.w, r.h)
+		case paneTraining:
+			a.train.SetSize(r.w, r.h)
+		case paneTransport:
+			a.transport.SetSize(r.w, r.h)
 		case paneFiles:
 			if a.picker != nil {
 				a.picker.SetSize(r.w, r.h)
@@ -380,6 +436,10 @@ func (a *App) View() string {
 			views[id] = a.field.View()
 		case paneMetrics:
 			views[id] = a.metrics.View()
+		case paneTraining:
+			views[id] = a.train.View()
+		case paneTransport:
+			views[id] = a.transport.View()
 		case paneFiles:
 			if a.picker != nil {
 				views[id] = a.picker.View()
@@ -387,9 +447,10 @@ func (a *App) View() string {
 		}
 	}
 	if a.panes.split() {
-		l, r := rects[paneField], rects[paneMetrics]
+		side := a.panes.side
+		l, r := rects[paneField], rects[side]
 		lines = append(lines, joinColumns(a.theme.Dim.Render(a.theme.vbar()), []int{l.w, r.w},
-			strings.Split(views[paneField], "\n"), strings.Split(views[paneMetrics], "\n"))...)
+			strings.Split(views[paneField], "\n"), strings.Split(views[side], "\n"))...)
 	} else if v, ok := views[a.panes.focus]; ok {
 		lines = append(lines, strings.Split(v, "\n")...)
 	}
@@ -411,7 +472,7 @@ func (a *App) header() string {
 		st := a.theme.Tab
 		if id == a.panes.focus {
 			st = a.theme.TabOn
-		} else if split && (id == paneField || id == paneMetrics) {
+		} else if split && (id == paneField || id == a.panes.side) {
 			st = a.theme.Title.Padding(0, 1)
 		}
 		b.WriteString(st.Render(id.title()))
@@ -453,6 +514,10 @@ func (a *App) helpView() string {
 		panel = a.field.help()
 	case paneMetrics:
 		panel = a.metrics.help()
+	case paneTraining:
+		panel = a.train.help()
+	case paneTransport:
+		panel = a.transport.help()
 	case paneFiles:
 		if a.picker != nil {
 			panel = a.picker.help()

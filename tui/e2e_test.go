@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"fmt"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,11 +25,15 @@ func TestEndToEnd(t *testing.T) {
 	build := exec.Command("go", "build", "-o", bin, "pivsr")
 	build.Dir = ".."
 	build.Env = append(os.Environ(), "CGO_ENABLED=1")
+	if os.Getenv("GOEXPERIMENT") == "" {
+		build.Env = append(build.Env, "GOEXPERIMENT=simd") // the neural field's SIMD kernels
+	}
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	t.Run("startup", func(t *testing.T) { testStartup(t, bin) })
 	t.Run("tmux", func(t *testing.T) { testTmux(t, bin, dir) })
+	t.Run("training", func(t *testing.T) { testTmuxTraining(t, bin, dir) })
 }
 
 // testStartup checks that Bubble Tea's init cannot query the terminal: the
@@ -79,41 +86,8 @@ func testTmux(t *testing.T, bin, dir string) {
 		t.Fatalf("pivsr gen: %v\n%s", err, out)
 	}
 
-	sock := filepath.Join(dir, "tmux.sock")
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(tmux, append([]string{"-S", sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
-	// The pane runs the workstation, then reports its exit status and
-	// stays open so that it can be read.
-	run("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "-c", dir,
-		"./pivsr open f.h5; echo EXITED=$?; sleep 60")
-	t.Cleanup(func() { exec.Command(tmux, "-S", sock, "kill-server").Run() })
-
-	pane := func() string { return run("capture-pane", "-p", "-t", "e2e") }
-	waitFor := func(what ...string) string {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			screen := pane()
-			ok := true
-			for _, w := range what {
-				ok = ok && strings.Contains(screen, w)
-			}
-			if ok {
-				return screen
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the pane never showed %q:\n%s", what, screen)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
-	keys := func(k ...string) { run(append([]string{"send-keys", "-t", "e2e"}, k...)...) }
+	p := startPane(t, tmux, dir, "./pivsr open f.h5")
+	waitFor, keys := p.waitFor, p.keys
 
 	screen := waitFor("speed [1] · f.h5", "x, y [1]", "ω ")
 	if !strings.Contains(screen, "▀") {
@@ -141,5 +115,154 @@ func testTmux(t *testing.T, bin, dir string) {
 	}
 	if b := img.Bounds(); b.Dx() < 300 || b.Dy() < 300 {
 		t.Errorf("the PNG is %v", b)
+	}
+}
+
+// tmuxPane is a tmux session of one pane running a command in a folder.
+type tmuxPane struct {
+	t          *testing.T
+	tmux, sock string
+}
+
+// startPane runs command in a 100x30 tmux pane, which then reports the
+// command's exit status and stays open so that it can be read.
+func startPane(t *testing.T, tmux, dir, command string) *tmuxPane {
+	p := &tmuxPane{t: t, tmux: tmux, sock: filepath.Join(dir, "tmux-"+strings.ReplaceAll(t.Name(), "/", "-")+".sock")}
+	p.run("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "-c", dir, command+"; echo EXITED=$?; sleep 60")
+	t.Cleanup(func() { exec.Command(tmux, "-S", p.sock, "kill-server").Run() })
+	return p
+}
+
+func (p *tmuxPane) run(args ...string) string {
+	p.t.Helper()
+	out, err := exec.Command(p.tmux, append([]string{"-S", p.sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
+	if err != nil {
+		p.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func (p *tmuxPane) screen() string { return p.run("capture-pane", "-p", "-t", "e2e") }
+
+func (p *tmuxPane) keys(k ...string) { p.run(append([]string{"send-keys", "-t", "e2e"}, k...)...) }
+
+// waitFor polls the pane until it shows every one of what, for up to 10 s.
+func (p *tmuxPane) waitFor(what ...string) string {
+	p.t.Helper()
+	return p.waitUntil(10*time.Second, fmt.Sprintf("%q", what), func(screen string) bool {
+		for _, w := range what {
+			if !strings.Contains(screen, w) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// waitUntil polls the pane until ok accepts it, for up to limit.
+func (p *tmuxPane) waitUntil(limit time.Duration, what string, ok func(string) bool) string {
+	p.t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		screen := p.screen()
+		if ok(screen) {
+			return screen
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("the pane never showed %s:\n%s", what, screen)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// testTmuxTraining opens a generated sparse field with its truth in the
+// workstation, switches quantities, trains the neural field on it, watches
+// the step counter advance and the loss chart drawn, pauses, resumes from
+// the checkpoint, stops, looks at the transport distances and exports the
+// reconstruction as a PNG.
+func testTmuxTraining(t *testing.T, bin, dir string) {
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux is not installed: the end-to-end test of the terminal workstation needs it (./dev installs it)")
+	}
+	for _, args := range [][]string{
+		{"gen", "-flow", "taylor-green", "-n", "64", "-o", "truth.h5"},
+		{"sparsify", "truth.h5", "-every", "4", "-o", "sparse.h5"},
+	} {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("pivsr %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	// Early stopping is off so that the run lasts until it is stopped.
+	p := startPane(t, tmux, dir, "./pivsr open sparse.h5 -truth truth.h5 -method mfn -backend go -hidden 16 -steps 20000 -patience 0")
+	p.waitFor("speed [1] · sparse.h5", "x, y [1]")
+	p.keys("4")
+	p.waitFor("vorticity [1] · sparse.h5")
+	p.keys("3")
+	p.waitFor("speed [1] · sparse.h5")
+
+	p.keys("Tab", "Tab")
+	p.waitFor("training · idle", "s trains on sparse.h5", "scored against truth.h5", "hidden width      16")
+	p.keys("s")
+	p.waitFor("training · running")
+	stepRE := regexp.MustCompile(`step (\d+)/20000 · [0-9.]+ steps/s`)
+	step := func(screen string) int {
+		m := stepRE.FindStringSubmatch(screen)
+		if m == nil {
+			return -1
+		}
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	first := step(p.waitUntil(20*time.Second, "a step counter", func(s string) bool { return step(s) > 0 }))
+	// Past the first snapshot (every 100 steps), the counter has moved and
+	// so has the loss chart, drawn in braille.
+	screen := p.waitUntil(20*time.Second, "the step counter past 200", func(s string) bool { return step(s) >= max(first+10, 200) })
+	if !strings.Contains(screen, "loss per term") || !strings.ContainsAny(screen, "⠁⠂⠄⠈⠐⠠⡀⢀") || !strings.Contains(screen, "backend go") {
+		t.Errorf("the loss chart and the backend are not drawn:\n%s", screen)
+	}
+	// Pausing keeps a checkpoint; resuming continues from it, so the
+	// counter never goes back.
+	p.keys("Space")
+	screen = p.waitFor("training · paused", "space resumes from the checkpoint")
+	m := regexp.MustCompile(`paused at step (\d+)`).FindStringSubmatch(screen)
+	if m == nil {
+		t.Fatalf("no step in the pause line:\n%s", screen)
+	}
+	paused, _ := strconv.Atoi(m[1])
+	p.keys("Space")
+	p.waitFor("training · running")
+	p.waitUntil(20*time.Second, fmt.Sprintf("the step counter past %d", paused), func(s string) bool {
+		if n := step(s); n >= 0 && n < paused {
+			t.Fatalf("the resumed run went back to step %d from %d:\n%s", n, paused, s)
+		}
+		return step(s) > paused
+	})
+	p.keys("x")
+	p.waitFor("training · stopped", "training stopped at step")
+
+	p.keys("Tab")
+	p.waitFor("transport distances · reconstruction against truth.h5", "SW_2")
+	p.keys("Tab")
+	p.waitFor("speed [1] · reconstruction")
+	p.keys("p")
+	screen = p.waitFor("save PNG as: reconstruction")
+	name := regexp.MustCompile(`save PNG as: (\S+\.png)`).FindStringSubmatch(screen)
+	if name == nil {
+		t.Fatalf("no file name offered:\n%s", screen)
+	}
+	p.keys("Enter")
+	p.waitFor("wrote PNG " + name[1])
+	p.keys("q")
+	p.waitFor("EXITED=0")
+	f, err := os.Open(filepath.Join(dir, name[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := png.Decode(f); err != nil {
+		t.Fatalf("the export is not a PNG: %v", err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 func TestGolden(t *testing.T) {
 	truth, sparse, recon := testFiles(t, 64)
 	fields := []FileRequest{{Path: recon}, {Path: sparse}, {Path: truth, Role: RoleTruth}}
+	trainFiles := []FileRequest{{Path: sparse}, {Path: truth, Role: RoleTruth}}
 	for _, tc := range []struct {
 		name  string
 		w, h  int
@@ -33,6 +34,9 @@ func TestGolden(t *testing.T) {
 		{"vorticity_compare_200x60", 200, 60, Options{Files: []FileRequest{{Path: recon}, {Path: truth, Role: RoleCompare}}, Color: Color256}, []string{"4", "a"}, nil, []string{"vorticity [1/s]", "↗"}},
 		{"field_ascii_80x24", 80, 24, Options{Files: fields, Color: ColorNone}, nil, []string{"x, y [m]", "|  w "}, nil},
 		{"help_80x24", 80, 24, Options{Files: fields, Color: Color256}, []string{"?"}, []string{"x, y [m]", "ω "}, []string{"cursor left"}},
+		{"training_80x24", 80, 24, Options{Files: trainFiles, Color: Color256}, []string{"tab", "tab"}, nil, []string{"s trains on sparse.h5", "pause / resume"}},
+		{"training_200x60", 200, 60, Options{Files: trainFiles, Color: Color256}, []string{"tab", "tab"}, []string{"x, y [m]", "ω "}, []string{"s trains on sparse.h5"}},
+		{"transport_80x24", 80, 24, Options{Files: trainFiles, Color: Color256}, []string{"tab", "tab", "tab"}, nil, []string{"SW_2", "speed"}},
 		{"picker_80x24", 80, 24, Options{Dir: "testdata/picker", Color: Color256}, nil, []string{"run1.txt"}, nil},
 		{"picker_200x60", 200, 60, Options{Dir: "testdata/picker", Color: Color256}, nil, []string{"run1.txt"}, nil},
 	} {

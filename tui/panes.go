@@ -6,6 +6,8 @@ type paneID int
 const (
 	paneField paneID = iota
 	paneMetrics
+	paneTraining
+	paneTransport
 	paneFiles
 	numPanes
 )
@@ -16,14 +18,19 @@ func (p paneID) title() string {
 		return "Field"
 	case paneMetrics:
 		return "Metrics"
+	case paneTraining:
+		return "Training"
+	case paneTransport:
+		return "Transport"
 	case paneFiles:
 		return "Files"
 	}
 	return "?"
 }
 
-// splitWidth is the terminal width from which the field and metrics panels
-// are shown side by side instead of one at a time.
+// splitWidth is the terminal width from which the field and a side panel
+// (metrics, training or transport) are shown side by side instead of one at
+// a time.
 const splitWidth = 160
 
 // rect is a panel's place on screen.
@@ -38,14 +45,19 @@ func (r rect) contains(x, y int) bool {
 type paneManager struct {
 	present [numPanes]bool
 	focus   paneID
+	// side is the panel shown beside the field in a split: the side panel
+	// that last had the focus.
+	side paneID
 	// body is the screen area below the header and above the status and help
 	// lines.
 	body rect
 }
 
 func newPaneManager() paneManager {
-	pm := paneManager{}
-	pm.present[paneField], pm.present[paneMetrics] = true, true
+	pm := paneManager{side: paneMetrics}
+	for _, id := range []paneID{paneField, paneMetrics, paneTraining, paneTransport} {
+		pm.present[id] = true
+	}
 	return pm
 }
 
@@ -63,6 +75,7 @@ func (pm *paneManager) order() []paneID {
 // cycle moves the focus to the next (d = 1) or previous (d = -1) panel.
 func (pm *paneManager) cycle(d int) {
 	ids := pm.order()
+	defer pm.follow()
 	for k, id := range ids {
 		if id == pm.focus {
 			pm.focus = ids[(k+d+len(ids))%len(ids)]
@@ -74,27 +87,38 @@ func (pm *paneManager) cycle(d int) {
 	}
 }
 
+// isSide reports whether a panel goes beside the field in a split.
+func isSide(id paneID) bool { return id == paneMetrics || id == paneTraining || id == paneTransport }
+
+// follow makes a focused side panel the one shown beside the field.
+func (pm *paneManager) follow() {
+	if isSide(pm.focus) {
+		pm.side = pm.focus
+	}
+}
+
 // show adds a panel and gives it the focus.
 func (pm *paneManager) show(id paneID) {
 	pm.present[id] = true
 	pm.focus = id
+	pm.follow()
 }
 
-// split reports whether the field and metrics panels share the screen.
+// split reports whether the field and a side panel share the screen.
 func (pm *paneManager) split() bool {
 	return pm.body.w >= splitWidth && pm.focus != paneFiles
 }
 
 // rects places the visible panels in the body; a panel not visible has no
 // rect. In a split the field takes about three fifths of the width, the
-// metrics the rest, one column between them.
+// side panel the rest, one column between them.
 func (pm *paneManager) rects() map[paneID]rect {
 	b := pm.body
 	if pm.split() {
 		lw := b.w * 3 / 5
 		return map[paneID]rect{
-			paneField:   {b.x, b.y, lw, b.h},
-			paneMetrics: {b.x + lw + 1, b.y, b.w - lw - 1, b.h},
+			paneField: {b.x, b.y, lw, b.h},
+			pm.side:   {b.x + lw + 1, b.y, b.w - lw - 1, b.h},
 		}
 	}
 	return map[paneID]rect{pm.focus: b}

@@ -83,7 +83,7 @@ func TestPickerOpensFiles(t *testing.T) {
 	if tr := a.ws.truth(); tr == nil || tr.Name != "truth.h5" {
 		t.Fatal("t opens the truth")
 	}
-	press(t, a, "tab", "tab") // back to the files panel
+	press(t, a, "shift+tab") // back to the files panel, the last one
 	if a.panes.focus != paneFiles {
 		t.Fatalf("focus %v", a.panes.focus)
 	}
