@@ -48,6 +48,7 @@ weights come later.`)
 	outDir := fs.String("o", "", "output folder (required; created when missing)")
 	shard := fs.String("shard", "", "i/n: process only the snapshots t with t % n == i")
 	force := fs.Bool("force", false, "redo every snapshot even when OUTDIR holds a batch made with another configuration")
+	warm := fs.Bool("warm-start", false, "start each neural fit from the previous snapshot's trained network")
 	float32 := fs.Bool("float32", false, "store velocities as float32 instead of float64")
 	truthPath := fs.String("truth", "", "ground-truth series (same layout and length) to score each snapshot")
 	pos, err := parse(fs, args, 1, 1)
@@ -60,7 +61,7 @@ weights come later.`)
 	if err := firstErr(in.check(), tf.check()); err != nil {
 		return err
 	}
-	b := &engine.Batch{Config: tf.cfg, OutDir: *outDir, Force: *force, Log: e.logf}
+	b := &engine.Batch{Config: tf.cfg, OutDir: *outDir, Force: *force, WarmStart: *warm, Log: e.logf}
 	if *shard != "" {
 		if b.Shard, b.Shards, err = engine.ParseShard(*shard); err != nil {
 			return usagef("-shard: %v", err)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"pivsr/data"
+	"pivsr/models"
 	"pivsr/piv"
 )
 
@@ -57,6 +58,9 @@ type Batch struct {
 	// Force starts over when the manifests in OutDir were made with another
 	// configuration or input.
 	Force bool
+	// WarmStart starts each neural fit from the parameters of the snapshot
+	// this run reconstructed just before (the first starts fresh).
+	WarmStart bool
 	// (Config.Neural.CheckpointDir, when set for the neural method, holds
 	// one folder of checkpoints per snapshot; Config.Neural.Resume is
 	// decided per snapshot: a snapshot resumes when its folder holds a
@@ -198,6 +202,7 @@ func (b *Batch) Run(ctx context.Context, s Series) (*Manifest, error) {
 		return nil, err
 	}
 	failed := 0
+	var warm *models.State
 	for t := b.Shard; t < s.Len(); t += shards {
 		if err := ctx.Err(); err != nil {
 			return m, err
@@ -207,7 +212,10 @@ func (b *Batch) Run(ctx context.Context, s Series) (*Manifest, error) {
 			continue
 		}
 		b.removeStaleTemps(t)
-		e := b.one(ctx, s, t, hash)
+		e, state := b.one(ctx, s, t, hash, warm)
+		if b.WarmStart && state != nil {
+			warm = state
+		}
 		if e.Status == StatusFailed && ctx.Err() != nil { // interrupted: nothing recorded for t
 			return m, ctx.Err()
 		}
@@ -242,13 +250,14 @@ func (b *Batch) check(s Series) error {
 	return b.Config.Check()
 }
 
-// one reconstructs and saves snapshot t.
-func (b *Batch) one(ctx context.Context, s Series, t int, hash string) Entry {
+// one reconstructs and saves snapshot t, warm-started from warm when not
+// nil, and returns the trained parameters of a neural fit.
+func (b *Batch) one(ctx context.Context, s Series, t int, hash string, warm *models.State) (Entry, *models.State) {
 	start := time.Now()
 	e := Entry{Index: t, Input: s.Name(t), Output: OutputName(t), ConfigHash: hash}
-	fail := func(err error) Entry {
+	fail := func(err error) (Entry, *models.State) {
 		e.Status, e.Error, e.Seconds = StatusFailed, err.Error(), time.Since(start).Seconds()
-		return e
+		return e, nil
 	}
 	input, truth, err := s.Snapshot(t)
 	if err != nil {
@@ -262,6 +271,7 @@ func (b *Batch) one(ctx context.Context, s Series, t int, hash string) Entry {
 	if err != nil {
 		return fail(err)
 	}
+	cfg.Neural.WarmStart = warm
 	res, err := Run(ctx, cfg, input, truth, emit)
 	if err != nil {
 		return fail(err)
@@ -275,7 +285,7 @@ func (b *Batch) one(ctx context.Context, s Series, t int, hash string) Entry {
 		e.Validation = &v
 	}
 	e.Metrics = MetricsRecord(res.Metrics, res.Interior)
-	return e
+	return e, res.State
 }
 
 // snapshotConfig is snapshot t's configuration. With checkpoints, each

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"pivsr/models"
 	"pivsr/piv"
 )
 
@@ -72,6 +73,11 @@ type NeuralConfig struct {
 	// of the best measure.
 	ValidateEvery int
 	Patience      int
+	// WarmStart, when set, starts the network from these parameters (a
+	// previous Result.State, e.g. the last snapshot of a series) instead of
+	// a fresh, zero-output initialisation. It must come from a network of
+	// the same shape.
+	WarmStart *models.State `json:"-"`
 }
 
 // StructureLaws lists the values NeuralConfig.StructureLaw accepts.

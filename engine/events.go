@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"pivsr/models"
 	"pivsr/piv"
 )
 
@@ -109,6 +110,9 @@ type Result struct {
 	// Validation is the rms velocity error at the held-out vectors (NaN
 	// without a holdout).
 	Validation float64
+	// State holds the trained network's parameters (nil for classical
+	// methods), to warm-start the next fit (NeuralConfig.WarmStart).
+	State *models.State
 }
 
 func (s Started) String() string {

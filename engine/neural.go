@@ -85,6 +85,11 @@ func (n *neural) reconstruct(ctx context.Context, j *job) (*piv.Field, float64, 
 	if err != nil {
 		return nil, 0, err
 	}
+	if nc.WarmStart != nil && !nc.Resume {
+		if err := net.Restore(nc.WarmStart); err != nil {
+			return nil, 0, fmt.Errorf("mfn: warm start: %w", err)
+		}
+	}
 	tcfg := models.DefaultTrainConfig()
 	tcfg.LearningRate, tcfg.DivergenceWeight, tcfg.StructureWeight = nc.LearningRate, nc.DivergenceWeight, nc.StructureWeight
 	trainer, err := models.NewTrainer(backend, net, tcfg)
@@ -121,6 +126,9 @@ func (n *neural) reconstruct(ctx context.Context, j *job) (*piv.Field, float64, 
 	}
 	f, err := n.field(predictor, base, j.target, norm)
 	if err != nil {
+		return nil, 0, err
+	}
+	if j.state, err = net.State(false); err != nil {
 		return nil, 0, err
 	}
 	return f, n.validation(predictor, base, j, holdout), nil

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"pivsr/models"
 	"pivsr/models/baseline"
 	"pivsr/piv"
 )
@@ -48,12 +49,13 @@ func Run(ctx context.Context, cfg Config, input, truth *piv.Field, emit func(Eve
 		return nil, err
 	}
 	started := Started{Method: cfg.Method, Vectors: samples.Len(), Train: samples.Len(), Target: target, Boundary: boundary, Note: note}
-	field, validation, err := method.reconstruct(ctx, &job{cfg: cfg, input: input, samples: samples, target: target, truth: truth, started: started, emit: emit})
+	j := &job{cfg: cfg, input: input, samples: samples, target: target, truth: truth, started: started, emit: emit}
+	field, validation, err := method.reconstruct(ctx, j)
 	if err != nil {
 		return nil, err
 	}
 	field.Units = input.Units
-	res := &Result{Field: field, Method: cfg.Method, Boundary: boundary, Elapsed: time.Since(start), Validation: validation, InteriorBorder: cfg.Border}
+	res := &Result{Field: field, Method: cfg.Method, Boundary: boundary, Elapsed: time.Since(start), Validation: validation, InteriorBorder: cfg.Border, State: j.state}
 	if truth != nil {
 		if res.Metrics, res.Interior, err = score(field, truth, cfg.Border); err != nil {
 			return nil, err
@@ -73,6 +75,8 @@ type job struct {
 	truth   *piv.Field
 	started Started
 	emit    func(Event)
+	// state is set by the neural method: the trained parameters.
+	state *models.State
 }
 
 // reconstructor is one way to fill the target grid: a classical method or
