@@ -38,9 +38,9 @@ can run the shards at once:
   sbatch --array=0-7 --wrap 'pivsr batch run.h5 -o out -shard $SLURM_ARRAY_TASK_ID/8'
 The method flags are those of 'pivsr train'. With -checkpoint-dir, each
 snapshot of the neural method keeps its checkpoints in DIR/snapshot_NNNN and
-a snapshot killed mid-training resumes from them (-resume is implied). Each
-snapshot starts from scratch: warm starts from the previous snapshot's
-weights come later.`)
+a snapshot killed mid-training resumes from them (-resume is implied). With
+-warm-start, each neural fit starts from the network the previous snapshot
+of this run trained (the first, and the first after a restart, start fresh).`)
 	var tf trainFlags
 	var in inputFlags
 	tf.register(fs)

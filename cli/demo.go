@@ -11,6 +11,7 @@ import (
 
 	"pivsr/data"
 	"pivsr/engine"
+	"pivsr/figures"
 	"pivsr/piv"
 )
 
@@ -105,6 +106,10 @@ to DIR, the demo's own folder, whose files each run replaces.`)
 	if err != nil {
 		return err
 	}
+	pngs, err := demoFigures(*dir, truth, recs)
+	if err != nil {
+		return err
+	}
 
 	fmt.Fprintf(w, "\n5. Scores against the truth (velocities divided by the truth's max |component|)\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -131,13 +136,16 @@ to DIR, the demo's own folder, whose files each run replaces.`)
 	for _, file := range []struct {
 		name string
 		f    *piv.Field
-	}{{"truth.h5", truth}, {"measured.h5", measured}, {"validated.h5", validated}, {"sparse.h5", sparse}, {"mfn.h5", recs}} {
+	}{{"truth.h5", truth}, {"measured.h5", measured}, {"validated.h5", validated}, {"sparse.h5", sparse}, {"mfn.h5", recs.mfn}} {
 		out.path = filepath.Join(*dir, file.name)
 		ds := &data.Dataset{Fields: []*piv.Field{file.f}, Units: truthDS.Units, Attrs: truthDS.Attrs}
 		if err := e.save(out, ds); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "   %s\n", out.path)
+	}
+	for _, p := range pngs {
+		fmt.Fprintf(w, "   %s\n", p)
 	}
 	fmt.Fprintf(w, "\nNext: pivsr info %s; pivsr eval %s %s\n", filepath.Join(*dir, "sparse.h5"), filepath.Join(*dir, "validated.h5"), filepath.Join(*dir, "truth.h5"))
 	return nil
@@ -153,21 +161,37 @@ func (e *env) printSummary(f *piv.Field) error {
 	return nil
 }
 
+// demoRun is what the demo keeps of the reconstructions: each method's
+// field, and the neural field's loss terms by step.
+type demoRun struct {
+	names  []string
+	fields []*piv.Field
+	mfn    *piv.Field
+	steps  []float64
+	terms  map[string][]float64
+}
+
 // demoReconstructions runs the classical methods and the neural field on the
-// sparse input, prints a table, and returns the neural field's result.
-func (e *env) demoReconstructions(ctx context.Context, tf trainFlags, sparse, truth *piv.Field) (*piv.Field, error) {
+// sparse input and prints a table.
+func (e *env) demoReconstructions(ctx context.Context, tf trainFlags, sparse, truth *piv.Field) (*demoRun, error) {
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "   method\trec\tangle (deg)\tdiv/vort\tspectrum err\tinterior rec\ttime")
-	var mfn *piv.Field
+	run := &demoRun{terms: map[string][]float64{}}
 	for _, method := range []string{"bicubic", "tps", "spectral", "mfn"} {
 		cfg := tf.cfg
 		cfg.Method = method
 		var name string
 		res, err := engine.Run(ctx, cfg, sparse, truth, func(ev engine.Event) {
-			if s, ok := ev.(engine.Started); ok {
-				name = s.Method
+			switch ev := ev.(type) {
+			case engine.Started:
+				name = ev.Method
 				if method == "mfn" {
-					e.logf("%s; %s", s.Backend, s.Note)
+					e.logf("%s; %s", ev.Backend, ev.Note)
+				}
+			case engine.Progress:
+				run.steps = append(run.steps, float64(ev.Step))
+				for _, t := range ev.Terms {
+					run.terms[t.Name] = append(run.terms[t.Name], t.Value)
 				}
 			}
 		})
@@ -180,9 +204,47 @@ func (e *env) demoReconstructions(ctx context.Context, tf trainFlags, sparse, tr
 		m, in := res.Metrics, res.Interior
 		fmt.Fprintf(tw, "   %s\t%s\t%s\t%s\t%s\t%s\t%.2f s\n", name, num(m.Rec), num(m.AngularErrorDeg), num(m.DivergenceToVorticity),
 			num(m.SpectrumLogError), num(in.Rec), res.Elapsed.Seconds())
+		run.names = append(run.names, name)
+		run.fields = append(run.fields, res.Field)
 		if method == "mfn" {
-			mfn = res.Field
+			run.mfn = res.Field
 		}
 	}
-	return mfn, tw.Flush()
+	return run, tw.Flush()
+}
+
+// demoFigures writes the spectra of the truth and every reconstruction, and
+// the neural field's loss curves, into dir.
+func demoFigures(dir string, truth *piv.Field, run *demoRun) ([]string, error) {
+	et, err := piv.EnergySpectrum(nil, truth)
+	if err != nil {
+		return nil, err
+	}
+	curves := []figures.Curve{figures.Spectrum("truth", et)}
+	for i, f := range run.fields {
+		e, err := piv.EnergySpectrum(nil, f)
+		if err != nil {
+			return nil, err
+		}
+		curves = append(curves, figures.Spectrum(run.names[i], e))
+	}
+	spectra := filepath.Join(dir, "spectra.png")
+	if err := figures.LogLog(spectra, "Energy spectra", "shell k", "E(k)", curves...); err != nil {
+		return nil, err
+	}
+	written := []string{spectra}
+	if len(run.steps) > 0 {
+		var loss []figures.Curve
+		for _, name := range []string{"data", "divergence", "structure", "total"} {
+			if v := run.terms[name]; len(v) == len(run.steps) {
+				loss = append(loss, figures.Curve{Name: name, X: run.steps, Y: v})
+			}
+		}
+		losses := filepath.Join(dir, "losses.png")
+		if err := figures.SemiLogY(losses, "Neural field training", "step", "loss term", loss...); err != nil {
+			return nil, err
+		}
+		written = append(written, losses)
+	}
+	return written, nil
 }
