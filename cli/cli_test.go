@@ -13,6 +13,7 @@ import (
 
 	"pivsr/data"
 	"pivsr/piv"
+	"pivsr/transport"
 )
 
 // run executes a pivsr command line in-process.
@@ -184,7 +185,7 @@ func TestOTCompare(t *testing.T) {
 		t.Fatalf("got %d rows, want 7:\n%s", len(rows), stdout)
 	}
 	for _, line := range rows {
-		var r otRow
+		var r transport.Comparison
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"math"
 	"text/tabwriter"
 
 	"pivsr/data"
@@ -31,14 +30,6 @@ func runOT(e *env, args []string) error {
 		return runOTFlow(e, args[1:])
 	}
 	return usagef("unknown subcommand %q of ot", args[0])
-}
-
-// otRow is one distance of `pivsr ot compare`.
-type otRow struct {
-	Quantity string  `json:"quantity"`
-	Distance string  `json:"distance"`
-	Value    float64 `json:"value"`
-	StdErr   float64 `json:"std_err,omitempty"`
 }
 
 func runOTCompare(e *env, args []string) error {
@@ -76,7 +67,7 @@ Snapshot 0 of each file is compared.`)
 		}
 		samples[i] = firstSnapshot(ds)
 	}
-	rows, err := compareDistributions(samples[0], samples[1], *slices, *seed)
+	rows, err := transport.CompareFields(samples[0], samples[1], *slices, *seed)
 	if err != nil {
 		return fmt.Errorf("%s against %s: %w", pos[0], pos[1], err)
 	}
@@ -105,49 +96,4 @@ func firstSnapshot(ds *data.Dataset) *piv.Scattered {
 		return ds.Fields[0].Scattered()
 	}
 	return ds.Points[0]
-}
-
-func compareDistributions(a, b *piv.Scattered, slices int, seed uint64) ([]otRow, error) {
-	ca, cb := transport.VelocityCloud(a), transport.VelocityCloud(b)
-	if ca == nil || cb == nil {
-		return nil, fmt.Errorf("a field has no valid vector to compare")
-	}
-	sw, err := transport.NewSliced(slices).P(2).Seed(seed).Directions(transport.QuasiMonteCarlo).Pow(ca, nil, cb, nil)
-	if err != nil {
-		return nil, fmt.Errorf("sliced distance: %w", err)
-	}
-	row := otRow{Quantity: "velocity", Distance: "SW_2", Value: sw.Distance()}
-	if row.Value > 0 && !math.IsNaN(sw.StdErr) {
-		row.StdErr = sw.StdErr / (2 * row.Value) // from SW^2's by the delta method
-	}
-	rows := []otRow{row}
-	for _, bySpeed := range []bool{false, true} {
-		aa, wa := transport.Directions(a, bySpeed)
-		ab, wb := transport.Directions(b, bySpeed)
-		if len(aa) == 0 || len(ab) == 0 {
-			return nil, fmt.Errorf("a field has no non-zero vector: its directions are undefined")
-		}
-		name := "direction"
-		if bySpeed {
-			name = "direction (by speed)"
-		}
-		w1, err := transport.CircleW1(aa, wa, ab, wb)
-		if err != nil {
-			return nil, fmt.Errorf("circle W_1: %w", err)
-		}
-		w2, err := transport.CirclePow(aa, wa, ab, wb, 2)
-		if err != nil {
-			return nil, fmt.Errorf("circle W_2: %w", err)
-		}
-		rows = append(rows, otRow{Quantity: name, Distance: "W_1 (turns)", Value: w1}, otRow{Quantity: name, Distance: "W_2 (turns)", Value: math.Sqrt(w2)})
-	}
-	sa, sb := transport.Speeds(a), transport.Speeds(b)
-	for _, p := range []float64{1, 2} {
-		w, err := transport.Wasserstein1D(sa, nil, sb, nil, p)
-		if err != nil {
-			return nil, fmt.Errorf("speed W_%g: %w", p, err)
-		}
-		rows = append(rows, otRow{Quantity: "speed", Distance: fmt.Sprintf("W_%g", p), Value: w})
-	}
-	return rows, nil
 }

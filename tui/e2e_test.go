@@ -195,8 +195,13 @@ func testTmuxTraining(t *testing.T, bin, dir string) {
 			t.Fatalf("pivsr %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
-	// Early stopping is off so that the run lasts until it is stopped.
-	p := startPane(t, tmux, dir, "./pivsr open sparse.h5 -truth truth.h5 -method mfn -backend go -hidden 16 -steps 20000 -patience 0")
+	// Early stopping is off so that the run lasts until it is stopped. The
+	// checkpoints go to a folder of the test's.
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := startPane(t, tmux, dir, "TMPDIR="+tmp+" ./pivsr open sparse.h5 -truth truth.h5 -method mfn -backend go -hidden 16 -steps 20000 -patience 0")
 	p.waitFor("speed [1] · sparse.h5", "x, y [1]")
 	p.keys("4")
 	p.waitFor("vorticity [1] · sparse.h5")
@@ -264,5 +269,8 @@ func testTmuxTraining(t *testing.T, bin, dir string) {
 	defer f.Close()
 	if _, err := png.Decode(f); err != nil {
 		t.Fatalf("the export is not a PNG: %v", err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("the stopped run left its checkpoint folder %s behind", left[0].Name())
 	}
 }
