@@ -5,6 +5,11 @@
 // the terminal UI turns them into messages. Neither calls the numerics
 // directly.
 //
+// Besides Run, Batch reconstructs every snapshot of a series with a
+// resumable manifest, and RunTemporal rebuilds missing snapshots of a
+// periodic series by advecting its neighbours' vorticity forward and
+// backward in time (2D Euler, pseudo-spectral) and blending the two.
+//
 // A worked example: reconstruct every missing vector of a sparse field with
 // the thin-plate spline and print the progress.
 //
