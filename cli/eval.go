@@ -19,6 +19,11 @@ type evalResult struct {
 	Snapshot int    `json:"snapshot"`
 	Region   string `json:"region"` // "full", "interior" or "valid"
 	Border   int    `json:"border"`
+	metricsRow
+}
+
+// metricsRow is piv.Metrics as JSON (NaN as null).
+type metricsRow struct {
 	Scored   int    `json:"scored"`
 	Scale    number `json:"scale"`
 	Rec      number `json:"rec"`
@@ -27,6 +32,11 @@ type evalResult struct {
 	MeanDiv  number `json:"mean_abs_div"`
 	DivVort  number `json:"rms_div_over_rms_vort"`
 	SpecErr  number `json:"spectrum_log_error"`
+}
+
+func metricsJSON(m *piv.Metrics) metricsRow {
+	return metricsRow{Scored: m.Scored, Scale: number(m.Scale), Rec: number(m.Rec), NRMSE: number(m.NRMSE), AngleDeg: number(m.AngularErrorDeg),
+		MeanDiv: number(m.MeanAbsDivergence), DivVort: number(m.DivergenceToVorticity), SpecErr: number(m.SpectrumLogError)}
 }
 
 func runEval(e *env, args []string) error {
@@ -82,18 +92,11 @@ valid, on the data terms alone, with -where-valid.`)
 			if err != nil {
 				return fmt.Errorf("%s against %s, snapshot %d: %w", pos[0], pos[1], t, err)
 			}
-			rows = append(rows, evalResult{Snapshot: t, Region: r.name, Border: r.opt.Border, Scored: m.Scored, Scale: number(m.Scale),
-				Rec: number(m.Rec), NRMSE: number(m.NRMSE), AngleDeg: number(m.AngularErrorDeg), MeanDiv: number(m.MeanAbsDivergence),
-				DivVort: number(m.DivergenceToVorticity), SpecErr: number(m.SpectrumLogError)})
+			rows = append(rows, evalResult{Snapshot: t, Region: r.name, Border: r.opt.Border, metricsRow: metricsJSON(m)})
 		}
 	}
 	if *asJSON {
-		for _, r := range rows {
-			if err := printJSON(e.stdout, r); err != nil {
-				return err
-			}
-		}
-		return nil
+		return printJSONLines(e.stdout, rows)
 	}
 	printEval(e.stdout, rows)
 	return nil
@@ -145,6 +148,16 @@ func (n number) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return json.Marshal(float64(n))
+}
+
+// printJSONLines writes each row as one line of JSON.
+func printJSONLines[T any](w io.Writer, rows []T) error {
+	for _, r := range rows {
+		if err := printJSON(w, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // printJSON writes v as one line of JSON.

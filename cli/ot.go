@@ -72,12 +72,7 @@ Snapshot 0 of each file is compared.`)
 		return fmt.Errorf("%s against %s: %w", pos[0], pos[1], err)
 	}
 	if *asJSON {
-		for _, r := range rows {
-			if err := printJSON(e.stdout, r); err != nil {
-				return err
-			}
-		}
-		return nil
+		return printJSONLines(e.stdout, rows)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "quantity\tdistance\tvalue\t± std err")

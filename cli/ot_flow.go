@@ -119,12 +119,7 @@ of radius 2 uniformly).`)
 		e.logf("wrote %s", *pngPath)
 	}
 	if *asJSON {
-		for _, r := range rows {
-			if err := printJSON(e.stdout, r); err != nil {
-				return err
-			}
-		}
-		return nil
+		return printJSONLines(e.stdout, rows)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	value, size := "energy", "rms radius"

@@ -162,22 +162,6 @@ func resultDataset(res *engine.Result, input *piv.Field, cfg engine.Config) (*da
 	return ds, nil
 }
 
-// metricsRow is piv.Metrics as JSON (NaN as null).
-type metricsRow struct {
-	Scored   int    `json:"scored"`
-	Rec      number `json:"rec"`
-	NRMSE    number `json:"nrmse"`
-	AngleDeg number `json:"angular_error_deg"`
-	MeanDiv  number `json:"mean_abs_div"`
-	DivVort  number `json:"rms_div_over_rms_vort"`
-	SpecErr  number `json:"spectrum_log_error"`
-}
-
-func metricsJSON(m *piv.Metrics) metricsRow {
-	return metricsRow{Scored: m.Scored, Rec: number(m.Rec), NRMSE: number(m.NRMSE), AngleDeg: number(m.AngularErrorDeg),
-		MeanDiv: number(m.MeanAbsDivergence), DivVort: number(m.DivergenceToVorticity), SpecErr: number(m.SpectrumLogError)}
-}
-
 // reporter prints a run's events: JSON lines on stdout, or readable lines
 // on stderr at most every second.
 type reporter struct {
@@ -228,11 +212,9 @@ func (r *reporter) event(ev engine.Event) {
 }
 
 func printScores(e *env, full, interior *piv.Metrics, border int) {
-	rows := []evalResult{{Region: "full", Scored: full.Scored, Rec: number(full.Rec), NRMSE: number(full.NRMSE), AngleDeg: number(full.AngularErrorDeg),
-		MeanDiv: number(full.MeanAbsDivergence), DivVort: number(full.DivergenceToVorticity), SpecErr: number(full.SpectrumLogError)}}
+	rows := []evalResult{{Region: "full", metricsRow: metricsJSON(full)}}
 	if interior != nil {
-		rows = append(rows, evalResult{Region: "interior", Border: border, Scored: interior.Scored, Rec: number(interior.Rec), NRMSE: number(interior.NRMSE),
-			AngleDeg: number(interior.AngularErrorDeg), MeanDiv: number(interior.MeanAbsDivergence), DivVort: number(interior.DivergenceToVorticity), SpecErr: number(interior.SpectrumLogError)})
+		rows = append(rows, evalResult{Region: "interior", Border: border, metricsRow: metricsJSON(interior)})
 	}
 	printEval(e.stderr, rows)
 }
