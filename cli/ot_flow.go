@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -143,57 +142,22 @@ of radius 2 uniformly).`)
 // runParticleFlow runs the flow and returns the particles at every step
 // (copies) and the per-step rows.
 func runParticleFlow(kind flowKind, n, steps int, tau float64, slices int, seed uint64) ([]*mat.Dense, []flowRow, error) {
-	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	var traj []*mat.Dense
 	var rows []flowRow
-	if kind.name == "sphere" {
-		x0 := mat.NewDense(n, 3, nil)
-		for i := range n {
-			row := x0.RawRowView(i)
-			row[0], row[1], row[2] = 0.2*rng.NormFloat64(), 0.2*rng.NormFloat64(), 1+0.2*rng.NormFloat64()
-			norm := math.Sqrt(row[0]*row[0] + row[1]*row[1] + row[2]*row[2])
-			for c := range row {
-				row[c] /= norm
-			}
-		}
-		sf := transport.NewSphereFlow(tau).Seed(seed)
-		if slices > 0 {
-			sf.Slices(slices)
-		}
-		_, err := sf.Run(x0, nil, steps, func(s transport.SphereFlowStep) error {
-			traj = append(traj, mat.DenseCopyOf(s.X))
-			rows = append(rows, flowRow{Step: s.Step, Time: float64(s.Step) * tau, SSW2: number(s.Distance), Moved: number(s.Moved), Size: number(meanLength(s.X))})
-			return nil
-		})
-		return traj, rows, err
-	}
-	x0 := mat.NewDense(n, 2, nil)
-	f := transport.NewFlow(tau).Seed(seed)
-	switch kind.name {
-	case "fokker-planck":
-		for i := range n {
-			x0.Set(i, 0, 2+0.5*rng.NormFloat64())
-			x0.Set(i, 1, 2+0.5*rng.NormFloat64())
-		}
-		f.Potential(transport.QuadraticPotential).Entropy(1)
-	case "aggregation":
-		for i := range n {
-			x0.Set(i, 0, rng.NormFloat64())
-			x0.Set(i, 1, rng.NormFloat64())
-		}
-		f.Interaction(transport.AttractiveRepulsive(4, 2))
-	}
-	if slices > 0 {
-		f.Slices(slices)
-	}
-	_, err := f.Run(x0, steps, func(s transport.FlowStep) error {
+	err := transport.RunShowcase(kind.name, n, steps, tau, slices, seed, func(s transport.ShowcaseStep) error {
 		traj = append(traj, mat.DenseCopyOf(s.X))
-		rms, mean := centreDistances(s.X)
-		size := rms
-		if kind.name == "aggregation" {
-			size = mean
+		row := flowRow{Step: s.Step, Time: s.Time, Moved: number(s.Moved)}
+		switch kind.name {
+		case "sphere":
+			row.SSW2, row.Size = number(s.Value), number(meanLength(s.X))
+		case "aggregation":
+			_, mean := centreDistances(s.X)
+			row.Energy, row.Size = number(s.Value), number(mean)
+		default:
+			rms, _ := centreDistances(s.X)
+			row.Energy, row.Size = number(s.Value), number(rms)
 		}
-		rows = append(rows, flowRow{Step: s.Step, Time: s.Time, Energy: number(s.Energy), Moved: number(s.Moved), Size: number(size)})
+		rows = append(rows, row)
 		return nil
 	})
 	return traj, rows, err
@@ -284,8 +248,7 @@ func plotTrajectory(path string, kind flowKind, traj []*mat.Dense, tau float64) 
 			row := x.RawRowView(i)
 			pts[i].X, pts[i].Y = row[0], row[1]
 			if kind.dim == 3 {
-				scale := math.Sqrt(2 / math.Max(1+row[2], 1e-12)) // Lambert azimuthal equal-area
-				pts[i].X, pts[i].Y = scale*row[0], scale*row[1]
+				pts[i].X, pts[i].Y = transport.LambertNorthPole(row[0], row[1], row[2])
 			}
 		}
 		sc, err := plotter.NewScatter(pts)

@@ -68,6 +68,7 @@ type App struct {
 	metrics   *MetricsPanel
 	train     *TrainingPanel
 	transport *TransportPanel
+	flows     *FlowPanel
 	picker    *Picker
 
 	prompt *prompt
@@ -98,7 +99,7 @@ func New(opt Options) *App {
 	a := &App{
 		opt: opt, theme: theme, ws: ws, keys: newAppKeys(), help: theme.newHelp(),
 		panes: newPaneManager(), field: newFieldView(ws, theme), metrics: newMetricsPanel(ws, theme),
-		transport: newTransportPanel(ws, theme),
+		transport: newTransportPanel(ws, theme), flows: newFlowPanel(theme),
 	}
 	a.train = newTrainingPanel(ws, theme, a.field, cfg)
 	if len(opt.Files) == 0 {
@@ -145,6 +146,7 @@ func Run(ctx context.Context, opt Options) error {
 		tea.WithAltScreen(), tea.WithMouseCellMotion())
 	_, err := p.Run()
 	a.train.shutdown()
+	a.flows.shutdown()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}
@@ -208,6 +210,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.train.Update(msg)
 	case transportMsg:
 		return a, a.transport.Update(msg)
+	case flowStepMsg, flowDoneMsg:
+		return a, a.flows.Update(msg)
 	case statusMsg:
 		a.setStatus(msg.text, msg.isErr)
 		return a, nil
@@ -311,6 +315,7 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 		a.confirmQuit = false
 		if msg.String() == "y" {
 			a.train.discard()
+			a.flows.stop()
 			return tea.Quit
 		}
 		a.setStatus("still training", false)
@@ -325,6 +330,7 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		a.train.discard()
+		a.flows.stop()
 		return tea.Quit
 	case key.Matches(msg, k.Help):
 		a.fullHelp = !a.fullHelp
@@ -370,6 +376,8 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 		cmd = a.metrics.Update(msg)
 	case paneTraining:
 		cmd = a.train.Update(msg)
+	case paneFlows:
+		cmd = a.flows.Update(msg)
 	case paneFiles:
 		if a.picker != nil {
 			cmd = a.picker.Update(msg)
@@ -409,6 +417,8 @@ func (a *App) layout() {
 			a.train.SetSize(r.w, r.h)
 		case paneTransport:
 			a.transport.SetSize(r.w, r.h)
+		case paneFlows:
+			a.flows.SetSize(r.w, r.h)
 		case paneFiles:
 			if a.picker != nil {
 				a.picker.SetSize(r.w, r.h)
@@ -440,6 +450,8 @@ func (a *App) View() string {
 			views[id] = a.train.View()
 		case paneTransport:
 			views[id] = a.transport.View()
+		case paneFlows:
+			views[id] = a.flows.View()
 		case paneFiles:
 			if a.picker != nil {
 				views[id] = a.picker.View()
@@ -518,6 +530,8 @@ func (a *App) helpView() string {
 		panel = a.train.help()
 	case paneTransport:
 		panel = a.transport.help()
+	case paneFlows:
+		panel = a.flows.help()
 	case paneFiles:
 		if a.picker != nil {
 			panel = a.picker.help()

@@ -2,8 +2,9 @@
 // lipgloss and bubbles: velocity fields drawn as heatmaps with scientific
 // colour maps, a metrics and spectra panel, a training panel running a
 // reconstruction (package engine) with live loss curves, a panel of optimal
-// transport distances between two fields' distributions, a file picker, PNG
-// and HDF5 export. It works in a plain 80x24 terminal, in tmux and over SSH: colours
+// transport distances between two fields' distributions, a panel animating
+// the sliced-Wasserstein gradient flows of particles of `pivsr ot flow`, a
+// file picker, PNG and HDF5 export. It works in a plain 80x24 terminal, in tmux and over SSH: colours
 // come from the --color flag or the environment (NO_COLOR, COLORTERM,
 // TERM), never from querying the terminal, and without colour, or with
 // ASCII, everything is drawn with plain characters.
@@ -21,14 +22,16 @@
 //     bottom one as background), colour bars, round axis ticks, arrows,
 //     braille log-log charts;
 //   - components (fieldview.go, metricspanel.go, trainingpanel.go,
-//     transportpanel.go, picker.go): Bubble Tea models with their own keys,
-//     caching what they draw behind a dirty flag and computing through
-//     commands (packages piv, engine and transport do the numerics, never
+//     transportpanel.go, flowpanel.go, picker.go): Bubble Tea models with
+//     their own keys, caching what they draw behind a dirty flag and
+//     computing through commands (packages piv, engine and transport do the numerics, never
 //     Update);
-//   - training (training.go, trainingform.go): a run goes on in its own
+//   - runs (training.go, trainingform.go, flowrun.go): a training run goes on in its own
 //     goroutine and queues its events, which a waiting command hands to
 //     Update in batches; pausing cancels the run, which checkpoints, and
-//     resuming continues from the checkpoint;
+//     resuming continues from the checkpoint; a particle flow (flowrun.go)
+//     runs in its own goroutine too and hands over one step at a time, and
+//     stopping it makes its observe callback end the flow;
 //   - the workstation (app.go, panes.go, workspace.go, export.go): the
 //     root model, the pane manager that owns focus and sizes, the loaded
 //     fields and the arrays computed from them, and the exports.

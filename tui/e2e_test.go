@@ -250,6 +250,11 @@ func testTmuxTraining(t *testing.T, bin, dir string) {
 
 	p.keys("Tab")
 	p.waitFor("transport distances · reconstruction against truth.h5", "SW_2")
+	// The Flows panel animates the spherical flow to its end.
+	p.keys("Tab")
+	p.waitFor("particle flows · idle")
+	p.keys("Left", "s")
+	p.waitFor("sphere flow finished: 60 steps", "Lambert view from the north pole")
 	p.keys("Tab")
 	p.waitFor("speed [1] · reconstruction")
 	p.keys("p")

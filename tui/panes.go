@@ -8,6 +8,7 @@ const (
 	paneMetrics
 	paneTraining
 	paneTransport
+	paneFlows
 	paneFiles
 	numPanes
 )
@@ -22,6 +23,8 @@ func (p paneID) title() string {
 		return "Training"
 	case paneTransport:
 		return "Transport"
+	case paneFlows:
+		return "Flows"
 	case paneFiles:
 		return "Files"
 	}
@@ -29,7 +32,7 @@ func (p paneID) title() string {
 }
 
 // splitWidth is the terminal width from which the field and a side panel
-// (metrics, training or transport) are shown side by side instead of one at
+// (metrics, training, transport or flows) are shown side by side instead of one at
 // a time.
 const splitWidth = 160
 
@@ -55,7 +58,7 @@ type paneManager struct {
 
 func newPaneManager() paneManager {
 	pm := paneManager{side: paneMetrics}
-	for _, id := range []paneID{paneField, paneMetrics, paneTraining, paneTransport} {
+	for _, id := range []paneID{paneField, paneMetrics, paneTraining, paneTransport, paneFlows} {
 		pm.present[id] = true
 	}
 	return pm
@@ -88,7 +91,9 @@ func (pm *paneManager) cycle(d int) {
 }
 
 // isSide reports whether a panel goes beside the field in a split.
-func isSide(id paneID) bool { return id == paneMetrics || id == paneTraining || id == paneTransport }
+func isSide(id paneID) bool {
+	return id == paneMetrics || id == paneTraining || id == paneTransport || id == paneFlows
+}
 
 // follow makes a focused side panel the one shown beside the field.
 func (pm *paneManager) follow() {
