@@ -9,8 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"gonum.org/v1/hdf5"
-
+	"pivsr/data"
 	"pivsr/models"
 )
 
@@ -85,10 +84,10 @@ func doctor(probe bool) doctorReport {
 			}
 		}
 	}
-	if v, err := hdf5.LibVersion(); err != nil {
+	if v, err := data.HDF5Version(); err != nil {
 		r.HDF5 = "unknown: " + err.Error()
 	} else {
-		r.HDF5 = v.String()
+		r.HDF5 = v
 	}
 	r.GPU.Present, r.GPU.Reason = models.DetectGPU()
 	r.GPU.Devices = nvidiaSMI()

@@ -17,7 +17,9 @@ func runOT(e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintf(e.stdout, "Usage: pivsr ot <subcommand> [flags] [args]\n\nSubcommands:\n"+
 			"  compare    distances between the velocity, direction and speed distributions of two fields\n"+
-			"  flow       sliced-Wasserstein gradient flows of particles (Fokker-Planck, aggregation, on the sphere)\n")
+			"  flow       sliced-Wasserstein gradient flows of particles (Fokker-Planck, aggregation, on the sphere)\n"+
+			"  gpflow     a Gaussian-preserving flow lowering the transport cost of a RealNVP on 2D toy data\n"+
+			"  blr        Bayesian logistic regression by a sliced-Wasserstein gradient flow of a RealNVP\n")
 		if len(args) == 0 {
 			return usagef("missing subcommand")
 		}
@@ -28,6 +30,10 @@ func runOT(e *env, args []string) error {
 		return runOTCompare(e, args[1:])
 	case "flow":
 		return runOTFlow(e, args[1:])
+	case "gpflow":
+		return runOTGPFlow(e, args[1:])
+	case "blr":
+		return runOTBLR(e, args[1:])
 	}
 	return usagef("unknown subcommand %q of ot", args[0])
 }
