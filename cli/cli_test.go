@@ -245,3 +245,25 @@ func TestTrainWritesTheDenseFieldAndScores(t *testing.T) {
 		t.Errorf("output lacks the dense field, vorticity, input mask or metrics: attrs %v", ds.Attrs)
 	}
 }
+
+func TestDemoRunsEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := run(t, "demo", "-o", dir, "-n", "64", "-every", "4", "-steps", "20", "-backend", "go", "-hidden", "16")
+	if code != ExitOK {
+		t.Fatalf("demo: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"Reconstructions", "mfn (on", "tps", "median test caught"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	for _, name := range []string{"truth.h5", "sparse.h5", "mfn.h5", "spectra.png", "losses.png", "vorticity_mfn.png", "error_mfn.png"} {
+		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Size() == 0 {
+			t.Errorf("demo did not write %s: %v", name, err)
+		}
+	}
+	// Run again: the demo replaces its own files.
+	if code, _, stderr := run(t, "demo", "-o", dir, "-n", "32", "-every", "4", "-steps", "5", "-backend", "go", "-hidden", "8"); code != ExitOK {
+		t.Fatalf("second demo run: exit %d: %s", code, stderr)
+	}
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"pivsr/engine"
 	"pivsr/figures"
 	"pivsr/piv"
+	"pivsr/tui"
 )
 
 func init() {
@@ -233,6 +235,11 @@ func demoFigures(dir string, truth *piv.Field, run *demoRun) ([]string, error) {
 		return nil, err
 	}
 	written := []string{spectra}
+	maps, err := demoFieldMaps(dir, truth, run.mfn)
+	if err != nil {
+		return nil, err
+	}
+	written = append(written, maps...)
 	if len(run.steps) > 0 {
 		var loss []figures.Curve
 		for _, name := range []string{"data", "divergence", "structure", "total"} {
@@ -245,6 +252,49 @@ func demoFigures(dir string, truth *piv.Field, run *demoRun) ([]string, error) {
 			return nil, err
 		}
 		written = append(written, losses)
+	}
+	return written, nil
+}
+
+// demoFieldMaps draws the vorticity of the truth and of the neural field on
+// one colour scale, and the neural field's velocity error, as PNG heatmaps
+// (the workstation's export).
+func demoFieldMaps(dir string, truth, mfn *piv.Field) ([]string, error) {
+	if mfn == nil {
+		return nil, nil
+	}
+	vt, err := piv.Vorticity(nil, truth)
+	if err != nil {
+		return nil, err
+	}
+	vm, err := piv.Vorticity(nil, mfn)
+	if err != nil {
+		return nil, err
+	}
+	errMag := make([]float64, truth.Len())
+	for k := range errMag {
+		errMag[k] = math.Hypot(mfn.U[k]-truth.U[k], mfn.V[k]-truth.V[k])
+	}
+	g := truth.Grid
+	full := tui.Window{X0: 0, X1: float64(g.NX()), D0: 0, D1: float64(g.NY())}
+	xl, yl := "x"+unit(truth.Units.Length), "y"+unit(truth.Units.Length)
+	vort := tui.ClippedScaleOf(true, vt)
+	jobs := []struct {
+		name string
+		job  tui.PNGJob
+	}{
+		{"vorticity_truth.png", tui.PNGJob{Title: "vorticity, truth", Values: vt, Scale: vort, Map: tui.RdBu}},
+		{"vorticity_mfn.png", tui.PNGJob{Title: "vorticity, mfn", Values: vm, Scale: vort, Map: tui.RdBu}},
+		{"error_mfn.png", tui.PNGJob{Title: "|velocity error|, mfn", Values: errMag, Scale: tui.ScaleOf(false, errMag), Map: tui.Viridis}},
+	}
+	var written []string
+	for _, j := range jobs {
+		j.job.Grid, j.job.Window, j.job.XLabel, j.job.YLabel = g, full, xl, yl
+		path := filepath.Join(dir, j.name)
+		if err := data.WriteAtomic(path, true, nil, j.job.WritePNG); err != nil {
+			return nil, err
+		}
+		written = append(written, path)
 	}
 	return written, nil
 }

@@ -2,6 +2,7 @@ package baseline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -72,11 +73,11 @@ func (m Spectral) Reconstruct(ctx context.Context, s *Samples, target piv.Grid) 
 		project(uh, vh, nx, ny, p.PeriodX, p.PeriodY)
 	}
 	fft := spectral.NewFFT2(nx, ny)
-	if m.Subgrid != nil {
-		addU, addV, err := m.Subgrid.modes(uh, vh, nx, ny, mx, my)
-		if err != nil {
-			return nil, err
-		}
+	addU, addV, err := m.subgridModes(uh, vh, nx, ny, mx, my)
+	if err != nil {
+		return nil, err
+	}
+	if addU != nil {
 		condition(addU, nx, ny, mx, my, fft)
 		condition(addV, nx, ny, mx, my, fft)
 		for q := range uh {
@@ -99,6 +100,20 @@ func (m Spectral) Reconstruct(ctx context.Context, s *Samples, target piv.Grid) 
 		}
 	}
 	return out, nil
+}
+
+// subgridModes returns the sub-grid modes to add, or nil without the option
+// or when the lattice is too coarse to fit a spectrum on (fewer than about 8
+// lines a side): the interpolant is then left as it is.
+func (m Spectral) subgridModes(uh, vh []complex128, nx, ny, mx, my int) (addU, addV []complex128, err error) {
+	if m.Subgrid == nil {
+		return nil, nil, nil
+	}
+	addU, addV, err = m.Subgrid.modes(uh, vh, nx, ny, mx, my)
+	if errors.Is(err, errTooFewShells) {
+		return nil, nil, nil
+	}
+	return addU, addV, err
 }
 
 // condition makes the spectrum a of added modes vanish at the lattice points

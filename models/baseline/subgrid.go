@@ -38,6 +38,10 @@ type SubgridSpectrum struct {
 	Fraction float64
 }
 
+// errTooFewShells is returned for a lattice too coarse to fit a spectrum on:
+// Spectral then leaves the spectrum as interpolated.
+var errTooFewShells = errors.New("sub-grid spectrum: the lattice resolves too few shells to fit")
+
 // spectrumModel is a fitted ln E(k) = a + b ln k + c (ln k)^2.
 type spectrumModel struct{ a, b, c float64 }
 
@@ -122,7 +126,7 @@ func (g SubgridSpectrum) modes(uh, vh []complex128, nx, ny, mx, my int) (addU, a
 	}
 	kc := min(mx, my) / 2 // the lattice's Nyquist shell
 	if from+3 > kc-1 {
-		return nil, nil, errors.New("sub-grid spectrum: the lattice resolves too few shells to fit")
+		return nil, nil, errTooFewShells
 	}
 	e, count := shellEnergy(uh, vh, nx, ny)
 	model, err := fitSpectrum(e, from, kc-1)
