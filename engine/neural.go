@@ -31,6 +31,9 @@ type neural struct {
 	boundary string
 }
 
+// warmPatienceDivisor shortens the early-stopping patience of a warm start.
+const warmPatienceDivisor = 4
+
 // subgridFraction is the share of the sub-grid energy deficit the periodic
 // base restores: the log-spectrum error it leaves is (ln 0.3)^2 = 1.4 per
 // shell, while the pointwise error it adds is a third of a full restoration's.
@@ -47,6 +50,12 @@ func (n *neural) base() baseline.Method {
 
 func (n *neural) reconstruct(ctx context.Context, j *job) (*piv.Field, float64, error) {
 	nc := n.cfg.Neural
+	if nc.WarmStart != nil && !nc.Resume {
+		// A network warm-started from a neighbouring snapshot begins near its
+		// optimum: it needs no learning-rate warm-up, and a quarter of the
+		// patience tells whether it still improves.
+		nc.WarmupSteps, nc.Patience = 0, nc.Patience/warmPatienceDivisor
+	}
 	base, err := n.base().Reconstruct(ctx, j.samples, j.target)
 	if err != nil {
 		return nil, 0, fmt.Errorf("mfn base (%s): %w", n.base().Name(), err)
