@@ -155,14 +155,9 @@ func (gp *GaussianPreserving) Fit(backend compute.Backend, x, z *mat.Dense, cfg 
 			copy(xb[i*d:(i+1)*d], x.RawRowView(r))
 			copy(zb[i*d:(i+1)*d], z.RawRowView(r))
 		}
-		out, err := exec.Call(tensors.FromFlatDataAndDimensions(xb, cfg.Batch, d), tensors.FromFlatDataAndDimensions(zb, cfg.Batch, d))
+		c, err := scalarStep(exec, len(costs), tensors.FromFlatDataAndDimensions(xb, cfg.Batch, d), tensors.FromFlatDataAndDimensions(zb, cfg.Batch, d))
 		if err != nil {
-			return costs, fmt.Errorf("nf: training step: %w", err)
-		}
-		c := tensors.ToScalar[float64](out[0])
-		out[0].FinalizeAll()
-		if math.IsNaN(c) || math.IsInf(c, 0) {
-			return costs, fmt.Errorf("nf: training diverged at step %d (cost %v)", len(costs), c)
+			return costs, err
 		}
 		costs = append(costs, c)
 	}

@@ -84,16 +84,28 @@ func (f *RealNVP) Fit(backend compute.Backend, x *mat.Dense, cfg TrainConfig) ([
 			r := rng.IntN(n)
 			copy(buf[i*d:(i+1)*d], raw.Data[r*raw.Stride:r*raw.Stride+d])
 		}
-		out, err := exec.Call(tensors.FromFlatDataAndDimensions(append([]float64(nil), buf...), cfg.Batch, d))
+		loss, err := scalarStep(exec, len(losses), tensors.FromFlatDataAndDimensions(append([]float64(nil), buf...), cfg.Batch, d))
 		if err != nil {
-			return losses, fmt.Errorf("nf: training step: %w", err)
-		}
-		loss := tensors.ToScalar[float64](out[0])
-		out[0].FinalizeAll()
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return losses, fmt.Errorf("nf: training diverged at step %d (loss %v)", len(losses), loss)
+			return losses, err
 		}
 		losses = append(losses, loss)
 	}
 	return losses, nil
+}
+
+// scalarStep runs one compiled training step whose only output is the loss,
+// and returns it, or an error when the step fails or the loss is not finite.
+func scalarStep(exec *model.Exec, step int, args ...any) (float64, error) {
+	out, err := exec.Call(args...)
+	if err != nil {
+		return 0, fmt.Errorf("nf: training step: %w", err)
+	}
+	loss := tensors.ToScalar[float64](out[0])
+	for _, o := range out {
+		o.FinalizeAll()
+	}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return 0, fmt.Errorf("nf: training diverged at step %d (loss %v)", step, loss)
+	}
+	return loss, nil
 }
