@@ -67,7 +67,7 @@ func (n *neural) reconstruct(ctx context.Context, j *job) (*piv.Field, float64, 
 	j.started.Train, j.started.Holdout = len(train.X), len(val.X)
 	if nc.Steps == 0 {
 		j.emit(j.started)
-		return base, n.validation(nil, base, j, holdout), nil
+		return base, n.validation(nil, val, norm), nil
 	}
 
 	if nc.Resume && nc.CheckpointDir == "" {
@@ -140,7 +140,7 @@ func (n *neural) reconstruct(ctx context.Context, j *job) (*piv.Field, float64, 
 	if j.state, err = net.State(false); err != nil {
 		return nil, 0, err
 	}
-	return f, n.validation(predictor, base, j, holdout), nil
+	return f, n.validation(predictor, val, norm), nil
 }
 
 // baseDivergence is the base's divergence on the target grid in normalised
@@ -214,12 +214,12 @@ func (n *neural) validationOf(p *models.Predictor, val pointSet, norm normalizer
 }
 
 // validation is the final rms error at the held-out vectors (NaN without).
-func (n *neural) validation(p *models.Predictor, base *piv.Field, j *job, holdout []bool) float64 {
-	if holdout == nil {
+// val holds the held-out vectors as residuals of the base; p nil scores the
+// base alone.
+func (n *neural) validation(p *models.Predictor, val pointSet, norm normalizer) float64 {
+	if len(val.X) == 0 {
 		return math.NaN()
 	}
-	norm := newNormalizer(j.target, j.samples)
-	_, val := n.points(j, base, holdout, norm)
 	if p == nil {
 		var s float64
 		for i := range val.U {

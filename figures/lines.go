@@ -99,20 +99,20 @@ func lines(path, title, xlabel, ylabel string, logX bool, curves []Curve) error 
 	return save(p, path, 16*vg.Centimeter, 11*vg.Centimeter)
 }
 
-// save writes the plot to a temporary file beside path, then renames it.
+// save writes the plot to a temporary file beside path (its name ends in
+// .png, which tells gonum/plot the format), then renames it.
 func save(p *plot.Plot, path string, w, h vg.Length) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*.png")
 	if err != nil {
 		return fmt.Errorf("figure %s: %w", path, err)
 	}
 	name := tmp.Name()
 	tmp.Close()
-	defer os.Remove(name)
-	if err := p.Save(w, h, name+".png"); err != nil {
+	defer os.Remove(name) // a no-op once renamed
+	if err := p.Save(w, h, name); err != nil {
 		return fmt.Errorf("figure %s: %w", path, err)
 	}
-	defer os.Remove(name + ".png")
-	if err := os.Rename(name+".png", path); err != nil {
+	if err := os.Rename(name, path); err != nil {
 		return fmt.Errorf("figure %s: %w", path, err)
 	}
 	return nil
