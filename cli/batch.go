@@ -40,7 +40,9 @@ The method flags are those of 'pivsr train'. With -checkpoint-dir, each
 snapshot of the neural method keeps its checkpoints in DIR/snapshot_NNNN and
 a snapshot killed mid-training resumes from them (-resume is implied). With
 -warm-start, each neural fit starts from the network the previous snapshot
-of this run trained (the first, and the first after a restart, start fresh).`)
+of this run trained (the first, and the first after a restart, start fresh),
+with no learning-rate warm-up and a quarter of the -patience, on the same
+backend and compiled graphs.`)
 	var tf trainFlags
 	var in inputFlags
 	tf.register(fs)
@@ -61,6 +63,10 @@ of this run trained (the first, and the first after a restart, start fresh).`)
 	if err := firstErr(in.check(), tf.check()); err != nil {
 		return err
 	}
+	// Nothing here shows intermediate fields: computing them (a prediction
+	// over the whole target grid every SnapshotEvery steps) would be wasted.
+	// The setting is operational, outside the manifest's hash.
+	tf.cfg.Neural.SnapshotEvery = 0
 	b := &engine.Batch{Config: tf.cfg, OutDir: *outDir, Force: *force, WarmStart: *warm, Log: e.logf}
 	if *shard != "" {
 		if b.Shard, b.Shards, err = engine.ParseShard(*shard); err != nil {

@@ -27,6 +27,9 @@ type genFlags struct {
 	coarse    bool
 	frames    int
 	interval  float64
+	// viscosity, when positive, replaces the DNS's automatic hyperviscosity
+	// by plain viscosity (the demo's resolved dissipation range); no flag.
+	viscosity float64
 }
 
 func (g *genFlags) register(fs *flag.FlagSet) {
@@ -84,6 +87,9 @@ func (g *genFlags) generate(ctx context.Context, log func(format string, args ..
 		if turnovers == 0 {
 			turnovers = 40
 		}
+	}
+	if g.viscosity > 0 {
+		cfg = cfg.WithViscosity(g.viscosity).WithHyperviscosity(0, 0)
 	}
 	if g.coarse {
 		cfg = cfg.WithCoarseStart(g.n / 2)

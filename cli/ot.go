@@ -19,7 +19,8 @@ func runOT(e *env, args []string) error {
 			"  compare    distances between the velocity, direction and speed distributions of two fields\n"+
 			"  flow       sliced-Wasserstein gradient flows of particles (Fokker-Planck, aggregation, on the sphere)\n"+
 			"  gpflow     a Gaussian-preserving flow lowering the transport cost of a RealNVP on 2D toy data\n"+
-			"  blr        Bayesian logistic regression by a sliced-Wasserstein gradient flow of a RealNVP\n")
+			"  blr        Bayesian logistic regression by a sliced-Wasserstein gradient flow of a RealNVP\n"+
+			"  earth      density of Earth events on the sphere by a flow trained with spherical sliced Wasserstein\n")
 		if len(args) == 0 {
 			return usagef("missing subcommand")
 		}
@@ -34,6 +35,8 @@ func runOT(e *env, args []string) error {
 		return runOTGPFlow(e, args[1:])
 	case "blr":
 		return runOTBLR(e, args[1:])
+	case "earth":
+		return runOTEarth(e, args[1:])
 	}
 	return usagef("unknown subcommand %q of ot", args[0])
 }

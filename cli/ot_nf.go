@@ -33,7 +33,7 @@ transport cost E|x - G(T(x))|^2, and print on held-out points the cost
 before (E|x - T(x)|^2) and after, and the mean negative log-density under
 T and under G o T (equal: G preserves N(0, I); max change = the largest
 change at one point, the RK4 error).`)
-	target := fs.String("target", "eight-gaussians", "toy target: eight-gaussians or two-moons")
+	target := fs.String("target", "eight-gaussians", "toy target: eight-gaussians, two-moons or pinwheel")
 	n := fs.Int("n", 4000, "training points")
 	nTest := fs.Int("test", 2000, "held-out points")
 	flowSteps := fs.Int("flow-steps", 1500, "Adam steps of the RealNVP fit")
@@ -49,10 +49,11 @@ change at one point, the RK4 error).`)
 	gen := map[string]func(n int, seed uint64) (*mat.Dense, error){
 		"eight-gaussians": nf.EightGaussians,
 		"two-moons":       func(n int, seed uint64) (*mat.Dense, error) { return nf.TwoMoons(n, 0.05, seed) },
+		"pinwheel":        nf.Pinwheel,
 	}[*target]
 	switch {
 	case gen == nil:
-		return usagef("-target %q: want eight-gaussians or two-moons", *target)
+		return usagef("-target %q: want eight-gaussians, two-moons or pinwheel", *target)
 	case *n < 10 || *nTest < 1:
 		return usagef("-n %d -test %d: want at least 10 training and 1 held-out point", *n, *nTest)
 	case *layers < 1 || *hidden < 1:

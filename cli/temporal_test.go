@@ -72,11 +72,43 @@ func TestTemporalCommandErrors(t *testing.T) {
 		{[]string{"temporal", noTimes}, ExitUsage, "-o OUTPUT is required"},
 		{[]string{"temporal", noTimes, "-o", out, "-holdout-every", "0"}, ExitUsage, "keep every 0"},
 		{[]string{"temporal", noTimes, "-o", out, "-method", "spline"}, ExitUsage, "unknown temporal method"},
+		{[]string{"temporal", noTimes, "-o", out, "-method", "mfn", "-base", "cubic"}, ExitUsage, "unknown base"},
+		{[]string{"temporal", noTimes, "-o", out, "-method", "mfn", "-physics-weight", "-1"}, ExitUsage, "physics"},
 		{[]string{"temporal", noTimes, "-o", out}, ExitFailure, "needs the snapshot times"},
 	} {
 		code, _, stderr := run(t, tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q: want exit %d and %q", tc.args[1:], code, stderr, tc.code, tc.want)
 		}
+	}
+}
+
+// The mfn method runs from the command line (a few steps of a narrow
+// network) and reports its base and training beside linear interpolation.
+func TestTemporalCommandMFN(t *testing.T) {
+	dir := t.TempDir()
+	series := filepath.Join(dir, "dns.h5")
+	if code, _, stderr := run(t, "gen", "-n", "16", "-frames", "5", "-interval", "1", "-seed", "2", "-o", series); code != ExitOK {
+		t.Fatalf("gen: exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(dir, "out.h5")
+	code, stdout, stderr := run(t, "temporal", series, "-o", out, "-method", "mfn", "-backend", "go", "-steps", "3", "-hidden", "8", "-json")
+	if code != ExitOK {
+		t.Fatalf("temporal -method mfn: exit %d: %s", code, stderr)
+	}
+	var s struct {
+		MeanRec     float64 `json:"mean_rec"`
+		Base        string  `json:"base"`
+		BaseMeanRec float64 `json:"base_mean_rec"`
+		Fit         struct {
+			Steps        int     `json:"steps"`
+			FirstPhysics float64 `json:"first_physics"`
+		} `json:"fit"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatalf("stdout %q: %v", stdout, err)
+	}
+	if s.Base != "linear" || !(s.BaseMeanRec > 0) || !(s.MeanRec > 0) || s.Fit.Steps != 3 || !(s.Fit.FirstPhysics > 0) {
+		t.Errorf("scores %+v: want the linear base's rec, 3 steps and the physics term", s)
 	}
 }

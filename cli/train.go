@@ -43,6 +43,8 @@ func (t *trainFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&n.Filters, "filters", n.Filters, "filters of the multiplicative filter network")
 	fs.Float64Var(&n.StructureWeight, "sf-weight", n.StructureWeight, "weight of the structure-function sub-grid prior (0: off)")
 	fs.StringVar(&n.StructureLaw, "sf-law", n.StructureLaw, "structure-function law below the input spacing: fit, smooth (S2 ~ r^2) or k41 (S2 ~ r^(2/3))")
+	fs.BoolVar(&n.StreamFunction, "stream-function", n.StreamFunction, "hard divergence-free neural field: the network is a stream function psi, velocity (dpsi/dy, -dpsi/dx)")
+	fs.Float64Var(&n.SmoothnessWeight, "smooth-weight", n.SmoothnessWeight, "weight of the vorticity-gradient smoothness term mean |grad omega|^2 (0: off)")
 	fs.IntVar(&n.Patience, "patience", n.Patience, "stop after this many steps without a better validation error (0: never)")
 	fs.StringVar(&n.CheckpointDir, "checkpoint-dir", "", "directory for training checkpoints (written every -checkpoint-every steps and when interrupted)")
 	fs.IntVar(&n.CheckpointEvery, "checkpoint-every", n.CheckpointEvery, "steps between checkpoints (0: only when interrupted and at the end)")

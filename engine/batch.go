@@ -203,6 +203,13 @@ func (b *Batch) Run(ctx context.Context, s Series) (*Manifest, error) {
 	}
 	failed := 0
 	var warm *models.State
+	// Warm starts continue one network from snapshot to snapshot: a session
+	// keeps its backend and compiled graphs too (session.go). Cold starts
+	// build everything per snapshot, as a lone run does.
+	var sess *session
+	if b.WarmStart {
+		sess = &session{}
+	}
 	for t := b.Shard; t < s.Len(); t += shards {
 		if err := ctx.Err(); err != nil {
 			return m, err
@@ -212,7 +219,7 @@ func (b *Batch) Run(ctx context.Context, s Series) (*Manifest, error) {
 			continue
 		}
 		b.removeStaleTemps(t)
-		e, state := b.one(ctx, s, t, hash, warm)
+		e, state := b.one(ctx, s, t, hash, warm, sess)
 		if b.WarmStart && state != nil {
 			warm = state
 		}
@@ -251,8 +258,9 @@ func (b *Batch) check(s Series) error {
 }
 
 // one reconstructs and saves snapshot t, warm-started from warm when not
-// nil, and returns the trained parameters of a neural fit.
-func (b *Batch) one(ctx context.Context, s Series, t int, hash string, warm *models.State) (Entry, *models.State) {
+// nil and with the batch's session (nil: none), and returns the trained
+// parameters of a neural fit.
+func (b *Batch) one(ctx context.Context, s Series, t int, hash string, warm *models.State, sess *session) (Entry, *models.State) {
 	start := time.Now()
 	e := Entry{Index: t, Input: s.Name(t), Output: OutputName(t), ConfigHash: hash}
 	fail := func(err error) (Entry, *models.State) {
@@ -272,7 +280,7 @@ func (b *Batch) one(ctx context.Context, s Series, t int, hash string, warm *mod
 		return fail(err)
 	}
 	cfg.Neural.WarmStart = warm
-	res, err := Run(ctx, cfg, input, truth, emit)
+	res, err := run(ctx, cfg, input, truth, emit, sess)
 	if err != nil {
 		return fail(err)
 	}

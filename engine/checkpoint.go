@@ -61,9 +61,11 @@ func runIdentity(cfg Config, boundary string, input *piv.Field) map[string]any {
 		StructureLags, StructurePatch  int
 		ValidateEvery, Patience        int
 		Input                          string
+		StreamFunction                 bool
+		SmoothnessWeight               float64
 	}{cfg.Method, boundary, cfg.Scale, cfg.NX, cfg.NY, cfg.Holdout, cfg.Seed, n.Steps, n.WarmupSteps,
 		n.LearningRate, n.DivergenceWeight, n.Filters, n.Hidden, n.Collocation, n.StructureWeight, n.StructureLaw,
-		n.StructureLags, n.StructurePatch, n.ValidateEvery, n.Patience, fieldDigest(input)}
+		n.StructureLags, n.StructurePatch, n.ValidateEvery, n.Patience, fieldDigest(input), n.StreamFunction, n.SmoothnessWeight}
 	// Through JSON, so a fresh identity compares equal to one read back.
 	b, _ := json.Marshal(id)
 	var m map[string]any

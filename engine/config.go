@@ -67,6 +67,16 @@ type NeuralConfig struct {
 	StructureLags   int
 	StructurePatch  int
 
+	// StreamFunction makes the network a stream function psi, its velocity
+	// (dpsi/dy, -dpsi/dx) divergence-free by construction (the divergence
+	// penalty is then skipped); a step costs more (every point carries
+	// tangents).
+	StreamFunction bool
+	// SmoothnessWeight is the weight of the vorticity-gradient smoothness
+	// term mean |grad omega|^2 at the collocation points, on base plus
+	// correction (0 disables it; see models.SmoothnessLoss).
+	SmoothnessWeight float64
+
 	// ValidateEvery is the number of steps between measures of the held-out
 	// error; Patience stops training once that many steps pass without a
 	// better one (0: never stop early). The final field uses the parameters
@@ -123,7 +133,7 @@ func (c Config) Check() error {
 		return fmt.Errorf("border %d: want 0 or more nodes", c.Border)
 	}
 	n := c.Neural
-	if c.Method == "mfn" && (n.Steps < 0 || !(n.LearningRate > 0) || n.WarmupSteps < 0 || n.DivergenceWeight < 0 || n.Filters < 1 || n.Hidden < 1 || n.Collocation < 0) {
+	if c.Method == "mfn" && (n.Steps < 0 || !(n.LearningRate > 0) || n.WarmupSteps < 0 || n.DivergenceWeight < 0 || !(n.SmoothnessWeight >= 0) || n.Filters < 1 || n.Hidden < 1 || n.Collocation < 0) {
 		return fmt.Errorf("neural settings %+v: want steps >= 0, learning rate > 0, filters and hidden >= 1, weights >= 0", n)
 	}
 	if c.Method == "mfn" {

@@ -17,6 +17,12 @@ import (
 // target grid), and reports every stage to emit (which may be nil). The
 // context cancels it.
 func Run(ctx context.Context, cfg Config, input, truth *piv.Field, emit func(Event)) (*Result, error) {
+	return run(ctx, cfg, input, truth, emit, nil)
+}
+
+// run is Run with a session (nil: none) that a batch keeps across its
+// snapshots.
+func run(ctx context.Context, cfg Config, input, truth *piv.Field, emit func(Event), s *session) (*Result, error) {
 	if emit == nil {
 		emit = func(Event) {}
 	}
@@ -49,7 +55,7 @@ func Run(ctx context.Context, cfg Config, input, truth *piv.Field, emit func(Eve
 		return nil, err
 	}
 	started := Started{Method: cfg.Method, Vectors: samples.Len(), Train: samples.Len(), Target: target, Boundary: boundary, Note: note}
-	j := &job{cfg: cfg, input: input, samples: samples, target: target, truth: truth, started: started, emit: emit}
+	j := &job{cfg: cfg, input: input, samples: samples, target: target, truth: truth, started: started, emit: emit, session: s}
 	field, validation, err := method.reconstruct(ctx, j)
 	if err != nil {
 		return nil, err
@@ -77,6 +83,9 @@ type job struct {
 	emit    func(Event)
 	// state is set by the neural method: the trained parameters.
 	state *models.State
+	// session, when not nil, keeps the neural method's backend and
+	// compiled graphs for the next run (see session.go).
+	session *session
 }
 
 // reconstructor is one way to fill the target grid: a classical method or

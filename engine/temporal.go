@@ -21,21 +21,25 @@ import (
 // time. Where linear interpolation in time fades one pattern into the other,
 // advection moves the vortices, so it stays accurate over gaps in which they
 // travel several grid spacings. "linear" is that linear interpolation, the
-// reference every temporal method is measured against.
+// reference every temporal method is measured against. "mfn" fits one
+// space-time neural field to the series as a correction of either (see
+// temporal_mfn.go).
 
 // TemporalMethods lists the methods a TemporalConfig accepts.
-var TemporalMethods = []string{"advect", "linear"}
+var TemporalMethods = []string{"advect", "linear", "mfn"}
 
 // TemporalConfig describes a temporal reconstruction.
 type TemporalConfig struct {
-	// Method is "advect" (periodic fields) or "linear".
+	// Method is "advect" (periodic fields), "linear" or "mfn" (a
+	// space-time neural field correcting Neural.Base).
 	Method string
 	// KeepEvery keeps snapshots 0, KeepEvery, 2 KeepEvery, ... and
 	// reconstructs the others (2: every other snapshot held out); 1 keeps
 	// every snapshot, and only those without a valid vector are rebuilt.
 	KeepEvery int
 	// Viscosity is ν of the advection's ν∇²ω (0: inviscid, the right choice
-	// over short gaps; integrating backward, it sharpens instead of smooths).
+	// over short gaps; integrating backward, it sharpens instead of smooths)
+	// and of the neural field's vorticity-transport residual.
 	Viscosity float64
 	// CFL is the advection's time step times max(|u|+|v|) over the spacing.
 	CFL float64
@@ -49,6 +53,8 @@ type TemporalConfig struct {
 	// Spatial fills the kept snapshots' missing vectors first (sparse PIV),
 	// as a spatial run would; the default is the solenoidal spectral method.
 	Spatial Config
+	// Neural holds the settings of the mfn method.
+	Neural TemporalNeural
 }
 
 // DefaultTemporalConfig returns the defaults: advection, every other snapshot
@@ -57,14 +63,14 @@ func DefaultTemporalConfig() TemporalConfig {
 	spatial := DefaultConfig()
 	spatial.Method = "spectral"
 	spatial.Boundary = "periodic"
-	return TemporalConfig{Method: "advect", KeepEvery: 2, CFL: 0.5, Spatial: spatial}
+	return TemporalConfig{Method: "advect", KeepEvery: 2, CFL: 0.5, Spatial: spatial, Neural: DefaultTemporalNeural()}
 }
 
 // Check validates the configuration.
 func (c TemporalConfig) Check() error {
 	switch {
-	case c.Method != "advect" && c.Method != "linear":
-		return fmt.Errorf("unknown temporal method %q: want advect or linear", c.Method)
+	case c.Method != "advect" && c.Method != "linear" && c.Method != "mfn":
+		return fmt.Errorf("unknown temporal method %q: want advect, linear or mfn", c.Method)
 	case c.KeepEvery < 1:
 		return fmt.Errorf("keep every %d: want 1 or more", c.KeepEvery)
 	case !(c.Viscosity >= 0) || math.IsInf(c.Viscosity, 0):
@@ -76,6 +82,9 @@ func (c TemporalConfig) Check() error {
 	}
 	if err := c.Spatial.Check(); err != nil {
 		return fmt.Errorf("spatial method: %w", err)
+	}
+	if c.Method == "mfn" {
+		return c.Neural.check()
 	}
 	return nil
 }
@@ -94,6 +103,17 @@ type TemporalResult struct {
 	// MeanRec and LinearMeanRec average Rec over the reconstructed
 	// snapshots (NaN without a truth).
 	MeanRec, LinearMeanRec float64
+	// Base scores the mfn method's base alone (nil for the other methods),
+	// and BaseMeanRec averages it (NaN without it).
+	Base        []*piv.Metrics
+	BaseMeanRec float64
+	// Advect scores the advection reconstruction beside the mfn method
+	// whenever the periodic box was built (nil otherwise), and
+	// AdvectMeanRec averages it (NaN without it).
+	Advect        []*piv.Metrics
+	AdvectMeanRec float64
+	// Fit reports the mfn method's training (nil for the other methods).
+	Fit *TemporalFit
 }
 
 // RunTemporal reconstructs the missing snapshots of series (times known and
@@ -158,17 +178,9 @@ func RunTemporal(ctx context.Context, cfg TemporalConfig, series, truth *piv.Ser
 	}
 
 	var box *vorticityBox
-	if cfg.Method == "advect" {
-		s, err := baseline.FromField(filled[firstKeptSnapshot(missing)])
-		if err != nil {
+	if cfg.needsBox() {
+		if err := checkPeriodic(filled[firstKeptSnapshot(missing)]); err != nil {
 			return nil, err
-		}
-		p, err := baseline.DetectPeriodicity(s)
-		if err != nil {
-			return nil, fmt.Errorf("advection: %w", err)
-		}
-		if !p.Periodic() {
-			return nil, fmt.Errorf("advection needs a periodic field (increments across the wrap are %.2f and %.2f times the neighbours'); use the linear method", p.RatioX, p.RatioY)
 		}
 		box = newVorticityBox(g, cfg.Viscosity)
 		if err := box.assimilate(ctx, cfg, series.T, series.Frames, filled, missing, cfg.Assimilate); err != nil {
@@ -179,11 +191,25 @@ func RunTemporal(ctx context.Context, cfg TemporalConfig, series, truth *piv.Ser
 	res := &TemporalResult{
 		Series:  &piv.Series{T: append([]float64(nil), series.T...), Frames: make([]*piv.Field, n)},
 		Missing: missing, Metrics: make([]*piv.Metrics, n), Linear: make([]*piv.Metrics, n),
-		MeanRec: math.NaN(), LinearMeanRec: math.NaN(),
+		MeanRec: math.NaN(), LinearMeanRec: math.NaN(), BaseMeanRec: math.NaN(), AdvectMeanRec: math.NaN(),
 	}
-	emit(Started{Method: "temporal-" + cfg.Method, Vectors: kept, Train: kept, Holdout: n - kept, Target: g, Boundary: temporalBoundary(cfg.Method), Note: fmt.Sprintf("%d of %d snapshots kept, %d reconstructed", kept, n, n-kept)})
+	started := Started{Method: "temporal-" + cfg.Method, Vectors: kept, Train: kept, Holdout: n - kept, Target: g, Boundary: temporalBoundary(cfg), Note: fmt.Sprintf("%d of %d snapshots kept, %d reconstructed", kept, n, n-kept)}
+	var corr *spaceTimeCorrection
+	if cfg.Method == "mfn" {
+		var err error
+		if corr, err = fitSpaceTime(ctx, cfg, series, filled, missing, box, started, emit); err != nil {
+			return nil, err
+		}
+		res.Fit = &corr.fit
+		res.Base = make([]*piv.Metrics, n)
+		if box != nil {
+			res.Advect = make([]*piv.Metrics, n)
+		}
+	} else {
+		emit(started)
+	}
 	done := 0
-	var sum, sumLinear float64
+	var sum, sumLinear, sumBase, sumAdvect float64
 	for k := range series.Frames {
 		if !missing[k] {
 			res.Series.Frames[k] = filled[k]
@@ -193,16 +219,22 @@ func RunTemporal(ctx context.Context, cfg TemporalConfig, series, truth *piv.Ser
 		t := series.T[k]
 		lin := interpolateLinear(series.T, filled, a, b, t)
 		est := lin
-		if box != nil {
+		if cfg.advects() {
 			var err error
 			if est, err = box.interpolate(ctx, series.T, filled, a, b, t, cfg.CFL); err != nil {
 				return nil, fmt.Errorf("snapshot %d (t = %v): %w", k, t, err)
 			}
 		}
+		base := est
+		if corr != nil {
+			est = corr.apply(base, k)
+		}
 		est.Units = series.Frames[k].Units
 		res.Series.Frames[k] = est
 		done++
-		emit(Progress{Step: done, Steps: n - kept, Validation: math.NaN()})
+		if corr == nil {
+			emit(Progress{Step: done, Steps: n - kept, Validation: math.NaN()})
+		}
 		if truth == nil {
 			continue
 		}
@@ -215,15 +247,67 @@ func RunTemporal(ctx context.Context, cfg TemporalConfig, series, truth *piv.Ser
 		}
 		sum += res.Metrics[k].Rec
 		sumLinear += res.Linear[k].Rec
+		if corr != nil {
+			if res.Base[k], err = piv.Evaluate(base, truth.Frames[k], piv.MetricOptions{}); err != nil {
+				return nil, fmt.Errorf("snapshot %d: %w", k, err)
+			}
+			sumBase += res.Base[k].Rec
+		}
+		if res.Advect != nil {
+			adv := base
+			if !cfg.advects() {
+				if adv, err = box.interpolate(ctx, series.T, filled, a, b, t, cfg.CFL); err != nil {
+					return nil, fmt.Errorf("snapshot %d (t = %v): %w", k, t, err)
+				}
+			}
+			if res.Advect[k], err = piv.Evaluate(adv, truth.Frames[k], piv.MetricOptions{}); err != nil {
+				return nil, fmt.Errorf("snapshot %d: %w", k, err)
+			}
+			sumAdvect += res.Advect[k].Rec
+		}
 	}
 	if truth != nil {
 		res.MeanRec, res.LinearMeanRec = sum/float64(done), sumLinear/float64(done)
+		if corr != nil {
+			res.BaseMeanRec = sumBase / float64(done)
+		}
+		if res.Advect != nil {
+			res.AdvectMeanRec = sumAdvect / float64(done)
+		}
 	}
 	return res, nil
 }
 
-func temporalBoundary(method string) string {
-	if method == "advect" {
+// advects reports whether the method's (or its base's) snapshots come from
+// advection.
+func (c TemporalConfig) advects() bool {
+	return c.Method == "advect" || (c.Method == "mfn" && c.Neural.Base == "advect")
+}
+
+// needsBox reports whether the run needs the periodic vorticity box: to
+// advect, or for the spectral derivatives of the neural field's physics term.
+func (c TemporalConfig) needsBox() bool {
+	return c.advects() || (c.Method == "mfn" && c.Neural.PhysicsWeight > 0)
+}
+
+// checkPeriodic fails unless f is periodic, as the vorticity box needs.
+func checkPeriodic(f *piv.Field) error {
+	s, err := baseline.FromField(f)
+	if err != nil {
+		return err
+	}
+	p, err := baseline.DetectPeriodicity(s)
+	if err != nil {
+		return fmt.Errorf("advection: %w", err)
+	}
+	if !p.Periodic() {
+		return fmt.Errorf("advection and the physics term need a periodic field (increments across the wrap are %.2f and %.2f times the neighbours'); use the linear method, or mfn with -base linear and no physics term", p.RatioX, p.RatioY)
+	}
+	return nil
+}
+
+func temporalBoundary(cfg TemporalConfig) string {
+	if cfg.needsBox() {
 		return "periodic"
 	}
 	return "open"

@@ -27,7 +27,8 @@ func (f Filter) String() string {
 	return fmt.Sprintf("Filter(%d)", int(f))
 }
 
-// Config describes a multiplicative filter network f(x, y) -> (u, v).
+// Config describes a multiplicative filter network f(x, y) -> (u, v), or
+// f(x, y) -> psi with (u, v) = (dpsi/dy, -dpsi/dx) (see StreamFunction).
 //
 // Coordinates are expected normalised to [-1, 1] and velocities normalised by
 // their maximum magnitude; the caller scales them back.
@@ -58,6 +59,23 @@ type Config struct {
 	// starts from that field (the hidden layers still start random, and
 	// learn once the output weights move).
 	ZeroOutput bool
+
+	// StreamFunction makes the network output a scalar stream function psi
+	// (the output layer over InputScale) instead of (u, v): the velocity is
+	// (dpsi/dy, -dpsi/dx), taken from
+	// psi's exact first-derivative tangents, so it is divergence-free by
+	// construction (the divergence penalty is then skipped). Every
+	// evaluation carries tangents (about three times a value pass), and the
+	// velocity's own derivatives (psi's second) are not available.
+	StreamFunction bool
+}
+
+// outputs is the width of the output layer: 1 for a stream function, 2 for (u, v).
+func (c Config) outputs() int {
+	if c.StreamFunction {
+		return 1
+	}
+	return 2
 }
 
 // DefaultConfig returns a FourierNet with 4 filters, hidden width 128 and

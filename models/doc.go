@@ -1,8 +1,9 @@
 // Package models is the neural-field core of pivsr's super-resolution
 // engine: multiplicative filter networks (FourierNet and GaborNet, Fathony
 // et al., ICLR 2021) mapping normalised coordinates (x, y) to a velocity
-// (u, v), their exact first derivatives, the loss terms of a physics-informed
-// fit (data misfit, soft divergence, structure-function prior), a compiled
+// (u, v) (or a stream function psi), their exact first derivatives, the loss
+// terms of a physics-informed fit (data misfit, soft divergence,
+// structure-function prior, vorticity-gradient smoothness), a compiled
 // Adam training step, and copies of the training state ([State]: rollback,
 // best parameters, checkpoints in GoMLX's format), on
 // GoMLX (v0.28) backends: the pure Go backend, or XLA when a PJRT plugin is
@@ -33,6 +34,19 @@
 // (values only) whose reverse pass joins the others. A known base field at
 // those points (Batch.SBaseU, SBaseV) is added first, as Batch.BaseDivergence
 // is for the divergence.
+//
+// # Stream function and smoothness
+//
+// With Config.StreamFunction the network outputs a scalar psi and the
+// velocity is (dpsi/dy, -dpsi/dx) from psi's forward-mode tangents: exactly
+// divergence-free, so the divergence term is skipped (reported as 0), and
+// every pass, the measured vectors' included, carries tangents; the loss
+// back-propagates through them as the divergence penalty's does.
+// [SmoothnessLoss] (TrainConfig.SmoothnessWeight) penalises mean |grad omega|^2
+// at the collocation points by a forward difference of omega over the target
+// spacing (smoothness.go): exact omega from the tangents of a (u, v) network at
+// 3 points per collocation point, omega by central differences of a stream
+// function's velocity at 10 points.
 //
 // # How the step is computed
 //

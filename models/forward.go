@@ -23,6 +23,10 @@ type Points struct {
 // points, where only (u, v) is needed (e.g. the measured vectors), and tangent
 // points, where the exact first spatial derivatives are carried forward too
 // (e.g. the collocation points of the physics terms).
+//
+// For a stream-function network (Config.StreamFunction) (u, v) is always
+// computed from psi's tangents, so value points need their cosine tables
+// too, and DX and DY stay nil (they would need psi's second derivatives).
 type Evaluation struct {
 	Values *Node // [2, Nv]: rows u, v at the value points; nil without value points
 
@@ -41,13 +45,50 @@ type Evaluation struct {
 // need no second reverse pass.
 func (n *Network) Evaluate(values, tangents *Points) Evaluation {
 	var ev Evaluation
+	stream := n.cfg.StreamFunction
 	if values != nil {
-		ev.Values, _, _ = n.forward(values, false).outputs(n)
+		ev.Values = n.forward(values, stream).velocity(n).vel
 	}
 	if tangents != nil {
-		ev.TangentValues, ev.DX, ev.DY = n.forward(tangents, true).outputs(n)
+		if stream {
+			ev.TangentValues = n.forward(tangents, true).velocity(n).vel
+		} else {
+			ev.TangentValues, ev.DX, ev.DY = n.forward(tangents, true).outputs(n)
+		}
 	}
 	return ev
+}
+
+// passOutputs are a pass's velocity and the raw outputs it is made of, which
+// the loss differentiates and the reverse pass continues from (nil: not
+// computed, or unused: psi itself, whose offset moves no velocity).
+type passOutputs struct {
+	p              *pass
+	vel            *Node // [2, N]: u, v
+	values, dx, dy *Node // raw outputs: (u, v) or psi, and their tangents
+}
+
+// velocity returns the pass's velocity: the outputs themselves, or for a
+// stream function (a tangent pass) (dpsi/dy, -dpsi/dx) with
+// psi = output / InputScale. The raw tangents of a (u, v) network are kept
+// for the physics terms.
+//
+// The 1/InputScale keeps a stream function's training steps the size of a
+// (u, v) network's: the velocity of a filter product of frequency k is k
+// times its psi, so without it an output-weight step of Adam (whose size
+// does not depend on the gradient's scale) would move the velocity up to
+// InputScale times as far, most at the highest frequencies (on Turb2D,
+// 100x noisier fits at the default learning rate).
+func (p *pass) velocity(n *Network) passOutputs {
+	values, dx, dy := p.outputs(n)
+	if !n.cfg.StreamFunction {
+		return passOutputs{p: p, vel: values, values: values, dx: dx, dy: dy}
+	}
+	if !p.tangent {
+		exceptions.Panicf("models: a stream-function network's velocity needs a tangent pass")
+	}
+	vel := MulScalar(Concatenate([]*Node{dy, Neg(dx)}, 0), 1/n.cfg.InputScale)
+	return passOutputs{p: p, vel: vel, dx: dx, dy: dy}
 }
 
 // pass is the forward pass over one set of points, keeping what the
@@ -113,7 +154,8 @@ func (n *Network) forward(pts *Points, tangent bool) *pass {
 	return p
 }
 
-// outputs returns (u, v) and, for tangents, its d/dx and d/dy, [2, N] each.
+// outputs returns the output layer's values ((u, v), or psi for a stream
+// function) and, for tangents, their d/dx and d/dy, [2, N] (or [1, N]) each.
 func (p *pass) outputs(n *Network) (values, dx, dy *Node) {
 	w, b := n.output.weights.NodeValue(p.x), n.output.bias.NodeValue(p.x)
 	values = Add(Dot(w, p.z[0]).Product(), InsertAxes(b, -1))

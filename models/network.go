@@ -14,7 +14,10 @@ import (
 // Network is a multiplicative filter network (Fathony et al., ICLR 2021)
 // mapping normalised coordinates (x, y) to a velocity (u, v):
 //
-//	z_1 = g_1(p),  z_{i+1} = (W_i z_i + b_i) * g_{i+1}(p),  (u, v) = W_out z_k + b_out.
+//	z_1 = g_1(p),  z_{i+1} = (W_i z_i + b_i) * g_{i+1}(p),  (u, v) = W_out z_k + b_out
+//
+// or, with Config.StreamFunction, psi = (W_out z_k + b_out) / InputScale and
+// (u, v) = (dpsi/dy, -dpsi/dx).
 //
 // Its parameters live as variables in a [model.Store], so they can be
 // trained by a [model.Exec] graph and saved with GoMLX's checkpoint package.
@@ -24,7 +27,7 @@ type Network struct {
 
 	filters []filterVars
 	hidden  []linearVars // k-1 hidden layers W_i: [h, h] (out, in), b_i: [h]
-	output  linearVars   // W_out: [2, h], b_out: [2]
+	output  linearVars   // W_out: [2, h], b_out: [2] ([1, h], [1] for a stream function)
 }
 
 // filterVars are one filter's parameters: omega [h, 2] (columns for x and y),
@@ -112,15 +115,16 @@ func NewNetwork(cfg Config) (*Network, error) {
 		}
 	}
 	var err error
-	outW, outB := uniform(h*2, bound), uniform(2, bound)
+	outs := cfg.outputs()
+	outW, outB := uniform(h*outs, bound), uniform(outs, bound)
 	if cfg.ZeroOutput {
 		clear(outW)
 		clear(outB)
 	}
-	if n.output.weights, err = create("/output/weights", outW, 2, h); err != nil {
+	if n.output.weights, err = create("/output/weights", outW, outs, h); err != nil {
 		return nil, err
 	}
-	if n.output.bias, err = create("/output/bias", outB, 2); err != nil {
+	if n.output.bias, err = create("/output/bias", outB, outs); err != nil {
 		return nil, err
 	}
 	return n, nil

@@ -46,6 +46,9 @@ func NewPredictor(backend compute.Backend, net *Network) (*Predictor, error) {
 		pts := &Points{X: inputs[0], Y: inputs[1]}
 		if p.hostPhases {
 			pts.Sin = inputs[2 : 2+k]
+			if net.cfg.StreamFunction { // the velocity is psi's tangent
+				pts.Cos = inputs[2+k : 2+2*k]
+			}
 		}
 		return net.Evaluate(pts, nil).Values
 	})
@@ -68,10 +71,14 @@ func NewPredictor(backend compute.Backend, net *Network) (*Predictor, error) {
 }
 
 // Predict evaluates (u, v) at the points (x[i], y[i]), and with derivatives
-// true also the four first derivatives.
+// true also the four first derivatives (not available for a stream-function
+// network: they are psi's second derivatives).
 func (p *Predictor) Predict(x, y []float64, derivatives bool) (*Prediction, error) {
 	if len(x) != len(y) {
 		return nil, fmt.Errorf("models: Predict got %d x and %d y coordinates, expected the same count", len(x), len(y))
+	}
+	if derivatives && p.net.cfg.StreamFunction {
+		return nil, fmt.Errorf("models: a stream-function network gives no velocity derivatives (they are the stream function's second)")
 	}
 	n := len(x)
 	out := &Prediction{U: make([]float64, n), V: make([]float64, n)}
@@ -129,7 +136,7 @@ func (p *Predictor) tables(derivatives bool) (*phaseTables, error) {
 		dst = &p.tangentTables
 	}
 	if *dst == nil {
-		pt, err := newPhaseTables(p.backend, p.net.cfg, predictChunk, derivatives)
+		pt, err := newPhaseTables(p.backend, p.net.cfg, predictChunk, derivatives || p.net.cfg.StreamFunction)
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
+	"github.com/gomlx/gomlx/support/exceptions"
 )
 
 // TrainConfig holds the optimisation settings of a [Trainer].
@@ -25,7 +26,17 @@ type TrainConfig struct {
 	// prior (see [StructureLoss]); fed to the step like DivergenceWeight.
 	// It applies to batches carrying structure-function points.
 	StructureWeight float64
+
+	// SmoothnessWeight is the weight of the vorticity-gradient smoothness
+	// term mean |grad omega|^2 (see [SmoothnessLoss]; 0 disables it), at the
+	// collocation points; SmoothnessSpacing (hx, hy, normalised units) is
+	// the spacing of its differences, the target grid's (zero: 1/64 each).
+	SmoothnessWeight  float64
+	SmoothnessSpacing [2]float64
 }
+
+// defaultSmoothnessSpacing replaces a zero SmoothnessSpacing component.
+const defaultSmoothnessSpacing = 1.0 / 64
 
 // DefaultTrainConfig returns the published settings: learning rate 1e-3,
 // weight decay 1e-4, lambda_div 1e-3.
@@ -41,6 +52,10 @@ type Batch struct {
 	// field, is that field's divergence at the collocation points (nil:
 	// zero); the penalty then applies to the sum, mean((div f + base)^2).
 	BaseDivergence []float64
+	// BaseVorticityGradX, Y are, likewise, that field's vorticity gradient
+	// at the collocation points, as the smoothness term's forward
+	// differences (see [SmoothnessLoss]; nil: zero).
+	BaseVorticityGradX, BaseVorticityGradY []float64
 
 	// SX, SY are the points of the structure-function prior (may be
 	// empty): G groups of P points, group 0 the origins and group g >= 1
@@ -54,10 +69,11 @@ type Batch struct {
 
 // Losses are the terms of one step's loss, evaluated before the update.
 type Losses struct {
-	Total      float64 // Data + DivergenceWeight * Divergence + StructureWeight * Structure
+	Total      float64 // Data + the weighted terms below
 	Data       float64 // mean |f(p_i) - u_i|^2 over the measured vectors
-	Divergence float64 // mean (du/dx + dv/dy)^2 over the collocation points; 0 without them
+	Divergence float64 // mean (du/dx + dv/dy)^2 over the collocation points; 0 without them or for a stream function
 	Structure  float64 // the structure-function prior; 0 without its points
+	Smoothness float64 // mean |grad omega|^2 over the collocation points; 0 without them or without its weight
 }
 
 // gradientOptimizer is implemented by GoMLX's Adam: it applies gradients
@@ -68,18 +84,32 @@ type gradientOptimizer interface {
 
 // Trainer runs Adam steps on a [Network]: each step is one compiled graph
 // (forward pass with forward-mode tangents, loss terms, one reverse pass and
-// the Adam update), compiled once per batch shape and executed repeatedly.
+// the Adam update), compiled once per batch layout (which optional terms
+// it carries) and shape, and executed repeatedly.
 // A Trainer is not safe for concurrent use.
 type Trainer struct {
 	net        *Network
 	backend    compute.Backend
 	cfg        TrainConfig
-	exec       *model.Exec
+	adam       gradientOptimizer
+	execs      map[stepLayout]*model.Exec
 	hostPhases bool
 
-	// Phase tables of the measured vectors, the collocation points and the
-	// structure-function points, reallocated only when the batch sizes change.
-	dataTables, collocationTables, structureTables *phaseTables
+	// Phase tables of the measured vectors, the collocation points, the
+	// smoothness stencil (stream functions) and the structure-function
+	// points, reallocated only when the batch sizes change.
+	dataTables, collocationTables, stencilTables, structureTables *phaseTables
+}
+
+// stepLayout says which optional groups of inputs a step has; each layout
+// is its own compiled step.
+type stepLayout struct {
+	// collocation: the divergence term's collocation points (never for a
+	// stream function); with smoothness, followed by the (u, v) network's
+	// stencil points.
+	collocation bool
+	smoothness  bool // the smoothness term: base gradients, spacing, and a stream function's stencil points
+	structure   bool // the structure-function points
 }
 
 // NewTrainer prepares training of net on backend. The optimizer's state
@@ -88,120 +118,174 @@ func NewTrainer(backend compute.Backend, net *Network, cfg TrainConfig) (*Traine
 	if backend == nil || net == nil {
 		return nil, fmt.Errorf("models: NewTrainer needs a backend and a network")
 	}
-	if !(cfg.LearningRate > 0) || cfg.WeightDecay < 0 || !(cfg.DivergenceWeight >= 0) || !(cfg.StructureWeight >= 0) {
+	if !(cfg.LearningRate > 0) || cfg.WeightDecay < 0 || !(cfg.DivergenceWeight >= 0) || !(cfg.StructureWeight >= 0) ||
+		!(cfg.SmoothnessWeight >= 0) || !(cfg.SmoothnessSpacing[0] >= 0) || !(cfg.SmoothnessSpacing[1] >= 0) {
 		return nil, fmt.Errorf("models: invalid TrainConfig %+v: expected LearningRate > 0, "+
-			"WeightDecay >= 0, DivergenceWeight >= 0 and StructureWeight >= 0", cfg)
+			"WeightDecay >= 0, DivergenceWeight, StructureWeight, SmoothnessWeight >= 0 and SmoothnessSpacing >= 0", cfg)
+	}
+	for i, h := range cfg.SmoothnessSpacing {
+		if h == 0 {
+			cfg.SmoothnessSpacing[i] = defaultSmoothnessSpacing
+		}
 	}
 	adam, ok := optimizer.Adam().LearningRate(cfg.LearningRate).WeightDecay(cfg.WeightDecay).Done().(gradientOptimizer)
 	if !ok {
 		return nil, fmt.Errorf("models: GoMLX's Adam does not accept precomputed gradients")
 	}
-	t := &Trainer{net: net, backend: backend, cfg: cfg, hostPhases: HostPhases(backend)}
-	exec, err := model.NewExec(backend, net.store, func(scope *model.Scope, inputs []*Node) []*Node {
-		total, data, div, structure, grads := t.lossAndGradients(inputs)
-		adam.UpdateGraphWithGradients(scope, net.gradientsInOrder(scope, total.Graph(), grads), total.DType())
-		return []*Node{total, data, div, structure}
+	t := &Trainer{net: net, backend: backend, cfg: cfg, adam: adam, execs: map[stepLayout]*model.Exec{}, hostPhases: HostPhases(backend)}
+	return t, nil
+}
+
+// exec returns the compiled step of a layout, creating it on first use.
+func (t *Trainer) exec(l stepLayout) (*model.Exec, error) {
+	if e, ok := t.execs[l]; ok {
+		return e, nil
+	}
+	e, err := model.NewExec(t.backend, t.net.store, func(scope *model.Scope, inputs []*Node) []*Node {
+		terms, grads := t.lossAndGradients(l, inputs)
+		t.adam.UpdateGraphWithGradients(scope, t.net.gradientsInOrder(scope, terms[0].Graph(), grads), terms[0].DType())
+		return terms[:]
 	})
 	if err != nil {
 		return nil, err
 	}
-	t.exec = exec.WithName("models.TrainStep")
-	return t, nil
+	e = e.WithName("models.TrainStep")
+	t.execs[l] = e
+	return e, nil
 }
 
-// lossAndGradients builds the loss terms and the gradients of the total with
-// respect to the network's parameters.
-func (t *Trainer) lossAndGradients(inputs []*Node) (total, data, div, structure *Node, grads paramGrads) {
+// Indices of the loss terms lossAndGradients returns (the step's outputs, in
+// the order of Losses).
+const (
+	termTotal = iota
+	termData
+	termDivergence
+	termStructure
+	termSmoothness
+	numTerms
+)
+
+// lossAndGradients builds the loss terms (indexed termTotal...) and the
+// gradients of the total with respect to the network's parameters.
+func (t *Trainer) lossAndGradients(l stepLayout, inputs []*Node) (terms [numTerms]*Node, grads paramGrads) {
 	net := t.net
-	in := t.parseInputs(inputs)
-	valuePass := net.forward(in.values, false)
-	pred, _, _ := valuePass.outputs(net)
-	data = DataLoss(pred, in.u, in.v)
-	total = data
-	div, structure = ScalarZero(data.Graph(), data.DType()), ScalarZero(data.Graph(), data.DType())
-	outputs := []*Node{pred}
-	var tangentPass, structurePass *pass
+	stream := net.cfg.StreamFunction
+	in := t.parseInputs(l, inputs)
+	weight := func(i int) *Node { return Reshape(Slice(in.weights, AxisElem(i))) }
+	// The passes whose raw outputs the loss uses.
+	var used []passOutputs
+	values := net.forward(in.values, stream).velocity(net)
+	data := DataLoss(values.vel, in.u, in.v)
+	used = append(used, values)
+	zero := ScalarZero(data.Graph(), data.DType())
+	terms = [numTerms]*Node{data, data, zero, zero, zero}
+	addTerm := func(i int, term *Node) {
+		terms[i] = term
+		terms[termTotal] = Add(terms[termTotal], Mul(weight(i-termDivergence), term))
+	}
+	var omega *Node // [3, M]: the vorticity at the smoothness stencil's p, p + hx e_x, p + hy e_y
 	if in.tangents != nil {
-		tangentPass = net.forward(in.tangents, true)
-		_, dx, dy := tangentPass.outputs(net)
-		div = DivergenceLoss(dx, dy, in.baseDiv)
-		total = Add(total, Mul(Reshape(Slice(in.weights, AxisElem(0))), div))
-		outputs = append(outputs, dx, dy)
+		tp := net.forward(in.tangents, true).velocity(net)
+		tp.values = nil // only the derivatives enter the physics terms
+		dx, dy := tp.dx, tp.dy
+		if l.smoothness {
+			// The collocation points, then their shifts along x and along y.
+			m := in.baseDiv.Shape().Dimensions[0]
+			omega = Reshape(Vorticity(dx, dy), 3, m)
+			dx, dy = Slice(dx, AxisRange(), AxisRange(0, m)), Slice(dy, AxisRange(), AxisRange(0, m))
+		}
+		addTerm(termDivergence, DivergenceLoss(dx, dy, in.baseDiv))
+		used = append(used, tp)
+	}
+	if in.stencil != nil {
+		sp := net.forward(in.stencil, true).velocity(net)
+		omega = stencilVorticity(sp.vel, in.spacing)
+		used = append(used, sp)
+	}
+	if omega != nil {
+		addTerm(termSmoothness, SmoothnessLoss(omega, in.spacing, in.baseGradX, in.baseGradY))
 	}
 	if in.structure != nil {
-		structurePass = net.forward(in.structure, false)
-		predS, _, _ := structurePass.outputs(net)
-		structure = StructureLoss(predS, in.structureBaseU, in.structureBaseV, in.logTarget)
-		total = Add(total, Mul(Reshape(Slice(in.weights, AxisElem(1))), structure))
-		outputs = append(outputs, predS)
+		sp := net.forward(in.structure, stream).velocity(net)
+		addTerm(termStructure, StructureLoss(sp.vel, in.structureBaseU, in.structureBaseV, in.logTarget))
+		used = append(used, sp)
 	}
 	// The loss terms are differentiated automatically up to the network's
-	// outputs; the network's own reverse pass is hand-written (backward.go).
-	adjoints := Gradient(total, outputs...)
+	// raw outputs; the network's own reverse pass is hand-written (backward.go).
+	var outputs []*Node
+	for _, u := range used {
+		for _, o := range []*Node{u.values, u.dx, u.dy} {
+			if o != nil {
+				outputs = append(outputs, o)
+			}
+		}
+	}
+	adjoints := Gradient(terms[termTotal], outputs...)
 	grads = paramGrads{}
-	net.backward(valuePass, adjoints[0], nil, nil, grads)
-	if tangentPass != nil {
-		net.backward(tangentPass, nil, adjoints[1], adjoints[2], grads)
+	for _, u := range used {
+		var adj [3]*Node
+		for d, o := range []*Node{u.values, u.dx, u.dy} {
+			if o != nil {
+				adj[d], adjoints = adjoints[0], adjoints[1:]
+			}
+		}
+		net.backward(u.p, adj[0], adj[1], adj[2], grads)
 	}
-	if structurePass != nil {
-		net.backward(structurePass, adjoints[len(adjoints)-1], nil, nil, grads)
-	}
-	return total, data, div, structure, grads
+	return terms, grads
 }
 
 // stepInputs are a step's graph inputs, parsed.
 type stepInputs struct {
-	weights                                   *Node // [2]: lambda_div, lambda_S2
-	values, tangents, structure               *Points
+	weights                                   *Node // [3]: lambda_div, lambda_S2, lambda_smooth
+	values, tangents, stencil, structure      *Points
 	u, v, baseDiv                             *Node
+	baseGradX, baseGradY, spacing             *Node
 	structureBaseU, structureBaseV, logTarget *Node
 }
 
-// parseInputs splits the step's inputs: the weights (lambda_div,
-// lambda_S2), the measured x, y, u, v, the collocation x, y and base
-// divergence (optional), the structure-function x, y, base u, v and log
-// targets (optional), then with host phases the sine and cosine tables of
-// the measured points, of the collocation points and of the
-// structure-function points. The optional groups are told apart by the
-// number of inputs.
-func (t *Trainer) parseInputs(inputs []*Node) stepInputs {
+// parseInputs splits the step's inputs for a layout: the weights
+// (lambda_div, lambda_S2, lambda_smooth), the measured x, y, u, v, the
+// collocation x, y and base divergence, the smoothness term's base
+// vorticity gradients, spacing and (stream function) stencil x, y, the
+// structure-function x, y, base u, v and log targets, then with host phases
+// the sine and cosine tables of the measured points, of the collocation
+// points, of the stencil points and of the structure-function points.
+func (t *Trainer) parseInputs(l stepLayout, inputs []*Node) stepInputs {
 	in := stepInputs{weights: inputs[0], values: &Points{X: inputs[1], Y: inputs[2]}, u: inputs[3], v: inputs[4]}
-	k := t.net.cfg.Filters
-	tables := 0
-	if t.hostPhases {
-		tables = 2 * k
-	}
 	rest := inputs[5:]
-	withCollocation, withStructure := false, false
-	for _, c := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
-		n := tables
-		if c[0] {
-			n += 3 + tables
-		}
-		if c[1] {
-			n += 5 + tables
-		}
-		if n == len(rest) {
-			withCollocation, withStructure = c[0], c[1]
-			break
+	take := func(n int) []*Node {
+		r := rest[:n]
+		rest = rest[n:]
+		return r
+	}
+	if l.collocation {
+		r := take(3)
+		in.tangents, in.baseDiv = &Points{X: r[0], Y: r[1]}, r[2]
+	}
+	if l.smoothness {
+		r := take(3)
+		in.baseGradX, in.baseGradY, in.spacing = r[0], r[1], r[2]
+		if t.net.cfg.StreamFunction {
+			r := take(2)
+			in.stencil = &Points{X: r[0], Y: r[1]}
 		}
 	}
-	if withCollocation {
-		in.tangents = &Points{X: rest[0], Y: rest[1]}
-		in.baseDiv = rest[2]
-		rest = rest[3:]
-	}
-	if withStructure {
-		in.structure = &Points{X: rest[0], Y: rest[1]}
-		in.structureBaseU, in.structureBaseV, in.logTarget = rest[2], rest[3], rest[4]
-		rest = rest[5:]
+	if l.structure {
+		r := take(5)
+		in.structure = &Points{X: r[0], Y: r[1]}
+		in.structureBaseU, in.structureBaseV, in.logTarget = r[2], r[3], r[4]
 	}
 	if t.hostPhases {
-		for _, pts := range []*Points{in.values, in.tangents, in.structure} {
+		k := t.net.cfg.Filters
+		for _, pts := range []*Points{in.values, in.tangents, in.stencil, in.structure} {
 			if pts != nil {
-				pts.Sin, pts.Cos, rest = rest[:k], rest[k:2*k], rest[2*k:]
+				r := take(2 * k)
+				pts.Sin, pts.Cos = r[:k], r[k:]
 			}
 		}
+	}
+	if len(rest) != 0 {
+		exceptions.Panicf("models: training step got %d inputs more than its layout %+v takes", len(rest), l)
 	}
 	return in
 }
@@ -209,55 +293,85 @@ func (t *Trainer) parseInputs(inputs []*Node) stepInputs {
 // Step runs one Adam step on the batch and returns the loss terms evaluated
 // before the update.
 func (t *Trainer) Step(b *Batch) (Losses, error) {
-	args, err := t.args(b)
+	layout, args, err := t.args(b)
 	if err != nil {
 		return Losses{}, err
 	}
-	outputs, err := t.exec.Call(args...)
+	exec, err := t.exec(layout)
+	if err != nil {
+		return Losses{}, err
+	}
+	outputs, err := exec.Call(args...)
 	if err != nil {
 		return Losses{}, fmt.Errorf("models: training step: %w", err)
 	}
 	var l Losses
-	for i, dst := range []*float64{&l.Total, &l.Data, &l.Divergence, &l.Structure} {
+	for i, dst := range []*float64{&l.Total, &l.Data, &l.Divergence, &l.Structure, &l.Smoothness} {
 		*dst = scalarValue(outputs[i])
 		outputs[i].FinalizeAll()
 	}
 	return l, nil
 }
 
-// args checks a batch and returns the step's arguments (see parseInputs),
-// filling the phase tables with the current parameters.
-func (t *Trainer) args(b *Batch) ([]any, error) {
+// args checks a batch and returns the step's layout and arguments (see
+// parseInputs), filling the phase tables with the current parameters.
+func (t *Trainer) args(b *Batch) (l stepLayout, args []any, err error) {
 	n, m := len(b.X), len(b.CX)
 	if n == 0 || len(b.Y) != n || len(b.U) != n || len(b.V) != n {
-		return nil, fmt.Errorf("models: batch has %d x, %d y, %d u, %d v values, expected the same non-zero count",
+		return l, nil, fmt.Errorf("models: batch has %d x, %d y, %d u, %d v values, expected the same non-zero count",
 			len(b.X), len(b.Y), len(b.U), len(b.V))
 	}
-	if len(b.CY) != m || (b.BaseDivergence != nil && len(b.BaseDivergence) != m) {
-		return nil, fmt.Errorf("models: batch has %d collocation x, %d y and %d base divergence values, expected the same count (no base divergence is zero)",
-			m, len(b.CY), len(b.BaseDivergence))
+	if len(b.CY) != m || (b.BaseDivergence != nil && len(b.BaseDivergence) != m) ||
+		(b.BaseVorticityGradX != nil && len(b.BaseVorticityGradX) != m) || (b.BaseVorticityGradY != nil && len(b.BaseVorticityGradY) != m) ||
+		(b.BaseVorticityGradX == nil) != (b.BaseVorticityGradY == nil) {
+		return l, nil, fmt.Errorf("models: batch has %d collocation x, %d y, %d base divergence and %d, %d base vorticity gradient values, "+
+			"expected the same count (no base values are zero), with both gradient components or neither",
+			m, len(b.CY), len(b.BaseDivergence), len(b.BaseVorticityGradX), len(b.BaseVorticityGradY))
 	}
 	s, groups := len(b.SX), len(b.SLogTarget)+1
 	if len(b.SY) != s || (s > 0 && (groups < 2 || s%groups != 0)) ||
 		(b.SBaseU != nil && len(b.SBaseU) != s) || (b.SBaseV != nil && len(b.SBaseV) != s) || (b.SBaseU == nil) != (b.SBaseV == nil) {
-		return nil, fmt.Errorf("models: batch has %d structure-function x, %d y, %d base u, %d base v values and %d log targets, "+
+		return l, nil, fmt.Errorf("models: batch has %d structure-function x, %d y, %d base u, %d base v values and %d log targets, "+
 			"expected the same count of points (or none), split into as many groups as targets plus one, with both base components or neither",
 			s, len(b.SY), len(b.SBaseU), len(b.SBaseV), len(b.SLogTarget))
 	}
+	stream := t.net.cfg.StreamFunction
+	l = stepLayout{collocation: m > 0 && !stream, smoothness: m > 0 && t.cfg.SmoothnessWeight > 0, structure: s > 0}
 	dtype := t.net.cfg.DType
-	args := []any{
-		newTensor(dtype, []float64{t.cfg.DivergenceWeight, t.cfg.StructureWeight}, 2),
+	zerosIfEmpty := func(v []float64, n int) []float64 {
+		if v == nil {
+			return make([]float64, n)
+		}
+		return v
+	}
+	args = []any{
+		newTensor(dtype, []float64{t.cfg.DivergenceWeight, t.cfg.StructureWeight, t.cfg.SmoothnessWeight}, 3),
 		newTensor(dtype, b.X, n), newTensor(dtype, b.Y, n),
 		newTensor(dtype, b.U, n), newTensor(dtype, b.V, n),
 	}
-	if m > 0 {
-		baseDiv := b.BaseDivergence
-		if baseDiv == nil {
-			baseDiv = make([]float64, m)
+	// The collocation points; with the smoothness term, a (u, v) network's
+	// stencil (the points and their shifts) takes their place, and a stream
+	// function's has its own group.
+	cx, cy := b.CX, b.CY
+	var sx, sy []float64
+	if l.smoothness {
+		if stream {
+			sx, sy = stencilPoints(b.CX, b.CY, t.cfg.SmoothnessSpacing, true)
+		} else {
+			cx, cy = stencilPoints(b.CX, b.CY, t.cfg.SmoothnessSpacing, false)
 		}
-		args = append(args, newTensor(dtype, b.CX, m), newTensor(dtype, b.CY, m), newTensor(dtype, baseDiv, m))
 	}
-	if s > 0 {
+	if l.collocation {
+		args = append(args, newTensor(dtype, cx, len(cx)), newTensor(dtype, cy, len(cy)), newTensor(dtype, zerosIfEmpty(b.BaseDivergence, m), m))
+	}
+	if l.smoothness {
+		args = append(args, newTensor(dtype, zerosIfEmpty(b.BaseVorticityGradX, m), m), newTensor(dtype, zerosIfEmpty(b.BaseVorticityGradY, m), m),
+			newTensor(dtype, t.cfg.SmoothnessSpacing[:], 2))
+		if stream {
+			args = append(args, newTensor(dtype, sx, len(sx)), newTensor(dtype, sy, len(sy)))
+		}
+	}
+	if l.structure {
 		bu, bv := b.SBaseU, b.SBaseV
 		if bu == nil {
 			bu, bv = make([]float64, s), make([]float64, s)
@@ -266,26 +380,27 @@ func (t *Trainer) args(b *Batch) ([]any, error) {
 			newTensor(dtype, b.SLogTarget, groups-1))
 	}
 	if !t.hostPhases {
-		return args, nil
+		return l, args, nil
 	}
-	var err error
-	if t.dataTables, err = t.refill(t.dataTables, b.X, b.Y); err != nil {
-		return nil, err
-	}
-	args = append(args, t.dataTables.args()...)
-	if m > 0 {
-		if t.collocationTables, err = t.refill(t.collocationTables, b.CX, b.CY); err != nil {
-			return nil, err
+	for _, group := range []struct {
+		on     bool
+		tables **phaseTables
+		x, y   []float64
+	}{
+		{true, &t.dataTables, b.X, b.Y},
+		{l.collocation, &t.collocationTables, cx, cy},
+		{l.smoothness && stream, &t.stencilTables, sx, sy},
+		{l.structure, &t.structureTables, b.SX, b.SY},
+	} {
+		if !group.on {
+			continue
 		}
-		args = append(args, t.collocationTables.args()...)
-	}
-	if s > 0 {
-		if t.structureTables, err = t.refill(t.structureTables, b.SX, b.SY); err != nil {
-			return nil, err
+		if *group.tables, err = t.refill(*group.tables, group.x, group.y); err != nil {
+			return l, nil, err
 		}
-		args = append(args, t.structureTables.args()...)
+		args = append(args, (*group.tables).args()...)
 	}
-	return args, nil
+	return l, args, nil
 }
 
 // refill returns tables for the points filled with the current parameters,
@@ -320,6 +435,17 @@ func (t *Trainer) SetDivergenceWeight(w float64) error {
 	return nil
 }
 
+// SetSmoothnessWeight changes the smoothness term's weight for the following
+// steps; switching the term on or off compiles (once) the step with or
+// without it.
+func (t *Trainer) SetSmoothnessWeight(w float64) error {
+	if !(w >= 0) {
+		return fmt.Errorf("models: smoothness weight %g, expected a non-negative number", w)
+	}
+	t.cfg.SmoothnessWeight = w
+	return nil
+}
+
 // SetStructureWeight changes lambda_S2 for the following steps; it needs no
 // recompilation.
 func (t *Trainer) SetStructureWeight(w float64) error {
@@ -328,6 +454,27 @@ func (t *Trainer) SetStructureWeight(w float64) error {
 	}
 	t.cfg.StructureWeight = w
 	return nil
+}
+
+// ResetOptimizer returns the optimizer's state (Adam's moments, the step
+// counters) to zero and the learning rate to the configured one, as a new
+// Trainer starts, keeping the compiled steps: a Trainer reused for another
+// fit of its network (the next snapshot of a batch) then steps as a fresh
+// one would, without compiling again. The network's parameters are kept.
+func (t *Trainer) ResetOptimizer() error {
+	params := make(map[string]bool)
+	for _, v := range t.net.variables() {
+		params[v.Path()] = true
+	}
+	for v := range t.net.store.IterVariables() {
+		if params[v.Path()] || !v.HasValue() {
+			continue
+		}
+		if err := v.SetValue(tensors.FromShape(v.Shape())); err != nil {
+			return fmt.Errorf("models: resetting optimizer variable %s: %w", v.Path(), err)
+		}
+	}
+	return t.SetLearningRate(t.cfg.LearningRate)
 }
 
 // scalarValue reads a float32 or float64 scalar tensor.

@@ -44,28 +44,12 @@ func (m Spectral) Name() string {
 
 // Reconstruct interpolates s, one period of a periodic lattice, onto target.
 func (m Spectral) Reconstruct(ctx context.Context, s *Samples, target piv.Grid) (*piv.Field, error) {
-	if _, err := checkTarget(s, target); err != nil {
+	pt, err := newPeriodicTarget(ctx, s, target)
+	if err != nil {
 		return nil, err
 	}
-	p, err := DetectPeriodicity(s)
-	if err != nil {
-		return nil, fmt.Errorf("spectral interpolation: %w", err)
-	}
+	p, nx, ny := pt.p, pt.nx, pt.ny
 	lat := s.Lattice
-	ix, nx, err := commensurate(target.X, lat.X[0], p.PeriodX)
-	if err != nil {
-		return nil, fmt.Errorf("spectral interpolation along x: %w", err)
-	}
-	iy, ny, err := commensurate(target.Y, lat.Y[0], p.PeriodY)
-	if err != nil {
-		return nil, fmt.Errorf("spectral interpolation along y: %w", err)
-	}
-	if nx%lat.NX() != 0 || ny%lat.NY() != 0 {
-		return nil, fmt.Errorf("spectral interpolation: the target's %d x %d nodes per period are not a multiple of the lattice's %d x %d", nx, ny, lat.NX(), lat.NY())
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	mx, my := lat.NX(), lat.NY()
 	uh := padSpectrum(lat.U, mx, my, nx, ny)
 	vh := padSpectrum(lat.V, mx, my, nx, ny)
@@ -88,18 +72,78 @@ func (m Spectral) Reconstruct(ctx context.Context, s *Samples, target piv.Grid) 
 			project(uh, vh, nx, ny, p.PeriodX, p.PeriodY)
 		}
 	}
+	return pt.field(uh, vh, fft, target, s.Units), nil
+}
+
+// periodicTarget is a target grid laid on the period grid of a periodic
+// lattice: nx x ny nodes per period, target node (i, j) at period node
+// (ix[i], iy[j]).
+type periodicTarget struct {
+	p      Periodicity
+	ix, iy []int
+	nx, ny int
+}
+
+// newPeriodicTarget checks that s is one period of a periodic lattice and
+// that target is commensurate with it, its nodes per period a multiple of
+// the lattice's.
+func newPeriodicTarget(ctx context.Context, s *Samples, target piv.Grid) (periodicTarget, error) {
+	var pt periodicTarget
+	if _, err := checkTarget(s, target); err != nil {
+		return pt, err
+	}
+	p, err := DetectPeriodicity(s)
+	if err != nil {
+		return pt, fmt.Errorf("spectral interpolation: %w", err)
+	}
+	lat := s.Lattice
+	ix, nx, err := commensurate(target.X, lat.X[0], p.PeriodX)
+	if err != nil {
+		return pt, fmt.Errorf("spectral interpolation along x: %w", err)
+	}
+	iy, ny, err := commensurate(target.Y, lat.Y[0], p.PeriodY)
+	if err != nil {
+		return pt, fmt.Errorf("spectral interpolation along y: %w", err)
+	}
+	if nx%lat.NX() != 0 || ny%lat.NY() != 0 {
+		return pt, fmt.Errorf("spectral interpolation: the target's %d x %d nodes per period are not a multiple of the lattice's %d x %d", nx, ny, lat.NX(), lat.NY())
+	}
+	return periodicTarget{p: p, ix: ix, iy: iy, nx: nx, ny: ny}, ctx.Err()
+}
+
+// wholePeriod reports whether the target is the period grid itself, node
+// for node.
+func (pt periodicTarget) wholePeriod() bool {
+	if len(pt.ix) != pt.nx || len(pt.iy) != pt.ny {
+		return false
+	}
+	for i, v := range pt.ix {
+		if v != i {
+			return false
+		}
+	}
+	for j, v := range pt.iy {
+		if v != j {
+			return false
+		}
+	}
+	return true
+}
+
+// field inverts the spectra uh, vh (in place) and samples the target nodes.
+func (pt periodicTarget) field(uh, vh []complex128, fft *spectral.FFT2, target piv.Grid, units piv.Units) *piv.Field {
 	fft.Inverse(uh)
 	fft.Inverse(vh)
 	out := piv.NewField(target)
-	out.Units = s.Units
+	out.Units = units
 	for j := range target.Y {
 		for i := range target.X {
-			q := iy[j]*nx + ix[i]
+			q := pt.iy[j]*pt.nx + pt.ix[i]
 			out.U[target.Index(i, j)] = real(uh[q])
 			out.V[target.Index(i, j)] = real(vh[q])
 		}
 	}
-	return out, nil
+	return out
 }
 
 // subgridModes returns the sub-grid modes to add, or nil without the option
@@ -199,10 +243,17 @@ func splitNyquist(w, n int) ([]int, float64) {
 // project applies the Leray projection to the spectra of u and v on an
 // nx x ny periodic grid of periods px, py.
 func project(uh, vh []complex128, nx, ny int, px, py float64) {
+	projectWith(uh, vh, nx, ny, func(w, _ int) float64 { return 2 * math.Pi * float64(w) / px },
+		func(w, _ int) float64 { return 2 * math.Pi * float64(w) / py })
+}
+
+// projectWith applies the Leray projection u <- u - k (k.u)/|k|^2 with the
+// wavenumbers kx(w, nx), ky(w, ny) of the integer wavenumbers w.
+func projectWith(uh, vh []complex128, nx, ny int, kxOf, kyOf func(w, n int) float64) {
 	for jy := 0; jy < ny; jy++ {
-		ky := 2 * math.Pi * float64(spectral.Wavenumber(jy, ny)) / py
+		ky := kyOf(spectral.Wavenumber(jy, ny), ny)
 		for jx := 0; jx < nx; jx++ {
-			kx := 2 * math.Pi * float64(spectral.Wavenumber(jx, nx)) / px
+			kx := kxOf(spectral.Wavenumber(jx, nx), nx)
 			k2 := kx*kx + ky*ky
 			if k2 == 0 {
 				continue

@@ -57,6 +57,8 @@ func TestTurb2DReference(t *testing.T) {
 		{m: ThinPlate{}, want: &figures{0.00050, 1.14, 0.13, 25.7}},
 		{m: DivFreeRBF{}, below: figures{rec: 0.0012, divVort: 0.01}, long: true},
 		{m: Smoothn{}, below: figures{rec: 0.0013}, long: true},
+		// The neural field's periodic base (engine's defaults).
+		{m: Wiener{Discrete: true, Fraction: 0.4, Budget: 0.4, Seed: 1}, below: figures{0.0002, 0.85, 0.0005, 5}},
 	} {
 		t.Run(tc.m.Name(), func(t *testing.T) {
 			if tc.long && testing.Short() {
@@ -108,6 +110,9 @@ func BenchmarkTurb2D(b *testing.B) {
 		Smoothn{},
 		Smoothn{Robust: true},
 		Smoothn{Exact: true},
+		Spectral{Solenoidal: true},
+		Wiener{},
+		Wiener{Discrete: true, Fraction: 0.4, Budget: 0.4, Seed: 1},
 	} {
 		name := m.Name()
 		if d, ok := m.(DivFreeRBF); ok && d.Shape != 0 {

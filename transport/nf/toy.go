@@ -45,3 +45,26 @@ func TwoMoons(n int, noise float64, seed uint64) (*mat.Dense, error) {
 	}
 	return x, nil
 }
+
+// Pinwheel returns n points of the five-armed pinwheel of the flow
+// literature (as in FFJORD's toy data): each point draws an arm k, a radial
+// coordinate r ~ N(1, 0.3^2) and a tangential one ~ N(0, 0.1^2), and is
+// rotated by the angle 2 pi k / 5 + 0.25 exp(r), so the arms curl more the
+// farther out they reach; the whole is scaled by 2.
+func Pinwheel(n int, seed uint64) (*mat.Dense, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("%w: Pinwheel of %d points", ErrConfig, n)
+	}
+	const arms, radialStd, tangentialStd, rate = 5, 0.3, 0.1, 0.25
+	rng := rand.New(rand.NewPCG(seed, 5))
+	x := mat.NewDense(n, 2, nil)
+	for i := range n {
+		r := 1 + radialStd*rng.NormFloat64()
+		s := tangentialStd * rng.NormFloat64()
+		a := 2*math.Pi*float64(rng.IntN(arms))/arms + rate*math.Exp(r)
+		c, sn := math.Cos(a), math.Sin(a)
+		x.Set(i, 0, 2*(r*c+s*sn))
+		x.Set(i, 1, 2*(-r*sn+s*c))
+	}
+	return x, nil
+}
