@@ -72,10 +72,10 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 }
 
 func TestHelpExitsZeroAndListsFlags(t *testing.T) {
-	for _, name := range []string{"info", "convert", "derive", "eval", "sparsify"} {
+	for _, name := range []string{"info", "convert", "derive", "eval", "sparsify", "train", "gen"} {
 		code, stdout, _ := run(t, name, "-h")
-		if code != ExitOK || !strings.Contains(stdout, "Usage: pivsr "+name) {
-			t.Errorf("pivsr %s -h: exit %d, output %q", name, code, stdout)
+		if code != ExitOK || strings.Count(stdout, "Usage: pivsr "+name) != 1 {
+			t.Errorf("pivsr %s -h: exit %d, want the usage once, got %q", name, code, stdout)
 		}
 	}
 	code, stdout, _ := run(t, "help")
@@ -210,13 +210,10 @@ func TestInterruptedCommandsExitWithTheShellCode(t *testing.T) {
 
 func TestTrainWritesTheDenseFieldAndScores(t *testing.T) {
 	dir := t.TempDir()
-	tg := writeTaylorGreen(t, dir)
-	sparse := filepath.Join(dir, "sparse.h5")
-	if code, _, stderr := run(t, "sparsify", tg, "-o", sparse, "-every", "4"); code != ExitOK {
-		t.Fatalf("sparsify: %s", stderr)
-	}
+	tg, sparse := sparseTaylorGreen(t, dir)
 	out := filepath.Join(dir, "dense.h5")
-	code, stdout, stderr := run(t, "train", sparse, "-o", out, "-truth", tg, "-method", "tps", "-json")
+	// rbf is the name for the thin-plate spline.
+	code, stdout, stderr := run(t, "train", sparse, "-o", out, "-truth", tg, "-method", "rbf", "-json")
 	if code != ExitOK {
 		t.Fatalf("train: exit %d: %s", code, stderr)
 	}
@@ -244,6 +241,9 @@ func TestTrainWritesTheDenseFieldAndScores(t *testing.T) {
 	if ds.Fields[0].NumValid() != 64*64 || ds.Extra["vorticity"] == nil || ds.Extra["input_mask"] == nil || ds.Attrs["metrics"] == "" {
 		t.Errorf("output lacks the dense field, vorticity, input mask or metrics: attrs %v", ds.Attrs)
 	}
+	if ds.Attrs["method"] != "tps" {
+		t.Errorf("-method rbf ran %q, want tps", ds.Attrs["method"])
+	}
 }
 
 func TestDemoRunsEndToEnd(t *testing.T) {
@@ -266,4 +266,16 @@ func TestDemoRunsEndToEnd(t *testing.T) {
 	if code, _, stderr := run(t, "demo", "-o", dir, "-n", "32", "-every", "4", "-steps", "5", "-backend", "go", "-hidden", "8"); code != ExitOK {
 		t.Fatalf("second demo run: exit %d: %s", code, stderr)
 	}
+}
+
+// sparseTaylorGreen writes a Taylor-Green truth to dir and its every 4th
+// vector (pivsr sparsify), returning both paths.
+func sparseTaylorGreen(t *testing.T, dir string) (truth, sparse string) {
+	t.Helper()
+	truth = writeTaylorGreen(t, dir)
+	sparse = filepath.Join(dir, "sparse.h5")
+	if code, _, stderr := run(t, "sparsify", truth, "-o", sparse, "-every", "4"); code != ExitOK {
+		t.Fatalf("sparsify: %s", stderr)
+	}
+	return truth, sparse
 }

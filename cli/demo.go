@@ -26,11 +26,12 @@ func runDemo(e *env, args []string) error {
 Run pivsr end to end on a built-in default: generate a 2D turbulence DNS
 snapshot (with plain viscosity, on a grid twice as fine, every second node
 kept: its spectrum holds energy up to the grid's Nyquist wavenumber, as a
-measured field's does; -coarse does not apply), measure it as PIV would (noise and spurious vectors), validate the
-measurement with the normalised median test, decimate it to every 8th vector
-(the sparse input super-resolution starts from), derive vorticity, divergence
-and spectra, and score each stage against the truth. The fields are written
-to DIR, the demo's own folder, whose files each run replaces.`)
+measured field's does; -coarse does not apply), measure it as PIV would
+(noise and spurious vectors), validate the measurement with the normalised
+median test, decimate it to every 8th vector (the sparse input
+super-resolution starts from), derive vorticity, divergence and spectra, and
+score each stage against the truth. The fields are written to DIR, the
+demo's own folder, whose files each run replaces.`)
 	var g genFlags
 	var tf trainFlags
 	g.register(fs)
@@ -48,6 +49,9 @@ to DIR, the demo's own folder, whose files each run replaces.`)
 	tf.cfg.Seed = g.seed
 	if g.frames != 1 {
 		return usagef("the demo works on one snapshot (-frames 1)")
+	}
+	if (g.flow == "turbulence" || g.flow == "forced") && g.n > 2048 {
+		return usagef("-n %d: the demo runs its DNS on a grid twice as fine; want at most 2048", g.n)
 	}
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		return fmt.Errorf("demo folder: %w", err)

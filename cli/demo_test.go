@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"pivsr/piv"
@@ -36,5 +37,13 @@ func TestDemoTruthHasEnergyInEveryShell(t *testing.T) {
 	t.Logf("tail ratio: demo truth %.3g, hyperviscous %.3g", resolved, cut)
 	if !(resolved > 1e-5) || !(resolved > 100*cut) {
 		t.Errorf("energy at the last shell over shell %d: %.3g for the demo truth, %.3g for the hyperviscous DNS; want a resolved tail", g.n/8, resolved, cut)
+	}
+}
+
+// TestDemoRefusesADNSTooLarge: the demo's DNS runs at twice -n, so -n 4096,
+// which gen accepts, is a usage error before anything is generated.
+func TestDemoRefusesADNSTooLarge(t *testing.T) {
+	if code, _, stderr := run(t, "demo", "-n", "4096", "-o", t.TempDir()); code != ExitUsage || !strings.Contains(stderr, "-n 4096") {
+		t.Errorf("demo -n 4096: exit %d (%s), want a usage error naming -n", code, stderr)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"strconv"
 	"time"
 
 	"pivsr/data"
@@ -119,6 +120,7 @@ func (g *genFlags) generate(ctx context.Context, log func(format string, args ..
 	}
 	ds.Fields, ds.T = series.Frames, series.T
 	ds.Attrs["dns"] = fmt.Sprintf("pseudo-spectral 2D Navier-Stokes, %d^2, seed %d, %.3g eddy turnovers", g.n, g.seed, turnovers)
+	dnsAttrs(ds.Attrs, sim.Config())
 	return ds, nil
 }
 
@@ -148,4 +150,28 @@ seeded random spectrum, 'forced' is driven by a Kolmogorov forcing with drag.
 	}
 	e.logf("generated %s %dx%d, %d snapshot(s) in %.1f s", g.flow, g.n, g.n, len(ds.Fields), time.Since(start).Seconds())
 	return e.save(out, ds)
+}
+
+// dnsAttrs records the DNS's dissipation and forcing, in the series' own
+// units, under the names `pivsr temporal` reads for its residual:
+// viscosity ν, hyperviscosity ν_p of order p (-ν_p (-∇²)^p ω), drag μ, and a
+// Kolmogorov forcing's amplitude and wavenumber (other forcings by name
+// only, "forcing").
+func dnsAttrs(attrs map[string]string, c synth.TurbulenceConfig) {
+	num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	attrs["viscosity"] = num(c.Viscosity)
+	if c.HyperOrder > 0 && c.Hyperviscosity > 0 {
+		attrs["hyperviscosity"] = num(c.Hyperviscosity)
+		attrs["hyperviscosity_order"] = strconv.Itoa(c.HyperOrder)
+	}
+	if c.Drag > 0 {
+		attrs["drag"] = num(c.Drag)
+	}
+	if c.Forcing != nil {
+		attrs["forcing"] = c.Forcing.String()
+		if k, ok := c.Forcing.(synth.Kolmogorov); ok {
+			attrs["forcing_amplitude"] = num(k.Amplitude)
+			attrs["forcing_wavenumber"] = strconv.Itoa(k.K)
+		}
+	}
 }

@@ -43,7 +43,11 @@ and structure functions; PNG and HDF5 export. Press ? inside for the keys.
 Several FILEs are several fields to flip through (f); -compare shows one beside
 the first on a shared colour scale; -truth is what metrics and error maps
 refer to. The training panel (tab) reconstructs the shown field with the
-settings of the flags below, which it lets you change before a run.`)
+settings of the flags below, which it lets you change before a run: method,
+grid, boundary, steps, learning rate, divergence weight, stream function
+(-stream-function), smoothness weight (-smooth-weight), hidden width and
+backend; a flag's value off the panel's presets (e.g. -smooth-weight 3e-9)
+takes its place among them.`)
 	var in inputFlags
 	var disp displayFlags
 	var train trainFlags

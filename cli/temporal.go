@@ -27,8 +27,9 @@ and blends them; linear is linear interpolation in time; mfn fits one
 space-time multiplicative filter network f(x, y, t) to the whole series as a
 correction of -base (advect or linear): data at the kept snapshots' vectors,
 a soft divergence penalty, and the 2D vorticity-transport residual
-(-physics-weight, viscosity -viscosity or the file's "viscosity" attribute)
-at random points inside the gaps. Kept snapshots with missing vectors are
+(-physics-weight; viscosity -viscosity or the file's "viscosity" attribute,
+and the hyperviscosity, drag and Kolmogorov forcing 'pivsr gen' records) at
+random points inside the gaps. Kept snapshots with missing vectors are
 first filled in space (-spatial). The reconstructed snapshots are scored
 against -truth (a series of the same times and grid), or, without it,
 against the input's own held-out snapshots when they hold vectors, beside
@@ -267,18 +268,41 @@ func printTemporalScores(e *env, method string, s temporalSummary) {
 }
 
 // viscosityAttr takes the residual's viscosity from the file's "viscosity"
-// attribute when -viscosity is not given.
+// attribute when -viscosity is not given, and its other dissipation and
+// forcing terms from those `pivsr gen` writes (hyperviscosity,
+// hyperviscosity_order, drag, forcing_amplitude, forcing_wavenumber). A
+// forcing the file names but does not give as a Kolmogorov amplitude and
+// wavenumber cannot enter the residual: an error, as a residual wrong by
+// construction pulls the field wrong.
 func viscosityAttr(fs *flag.FlagSet, ds *data.Dataset, cfg *engine.TemporalConfig) error {
-	a, ok := ds.Attrs["viscosity"]
-	if !ok || flagSet(fs, "viscosity") {
+	num := func(name string, dst *float64) error {
+		a, ok := ds.Attrs[name]
+		if !ok {
+			return nil
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(a), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || (name != "forcing_amplitude" && v < 0) {
+			return fmt.Errorf("attribute %s = %q: want a finite number >= 0", name, a)
+		}
+		*dst = v
 		return nil
 	}
-	nu, err := strconv.ParseFloat(strings.TrimSpace(a), 64)
-	if err != nil || !(nu >= 0) || math.IsInf(nu, 0) {
-		return fmt.Errorf("attribute viscosity = %q: want a finite number >= 0 (or give -viscosity)", a)
+	if !flagSet(fs, "viscosity") {
+		if err := num("viscosity", &cfg.Viscosity); err != nil {
+			return fmt.Errorf("%w (or give -viscosity)", err)
+		}
 	}
-	cfg.Viscosity = nu
-	return nil
+	d := &cfg.Dissipation
+	var order, wavenumber float64
+	if err := firstErr(num("hyperviscosity", &d.Hyperviscosity), num("hyperviscosity_order", &order), num("drag", &d.Drag),
+		num("forcing_amplitude", &d.ForcingAmplitude), num("forcing_wavenumber", &wavenumber)); err != nil {
+		return err
+	}
+	d.HyperOrder, d.ForcingWavenumber = int(order), int(wavenumber)
+	if _, named := ds.Attrs["forcing"]; named && d.ForcingAmplitude == 0 && cfg.Method == "mfn" && cfg.Neural.PhysicsWeight > 0 {
+		return fmt.Errorf("attribute forcing = %q has no forcing_amplitude and forcing_wavenumber: the mfn residual cannot hold it (use -physics-weight 0)", ds.Attrs["forcing"])
+	}
+	return d.Check()
 }
 
 // flagSet reports whether the flag was given on the command line.

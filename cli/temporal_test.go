@@ -2,11 +2,14 @@ package cli
 
 import (
 	"encoding/json"
+	"flag"
+	"maps"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"pivsr/data"
+	"pivsr/engine"
 )
 
 func TestTemporalCommand(t *testing.T) {
@@ -110,5 +113,37 @@ func TestTemporalCommandMFN(t *testing.T) {
 	}
 	if s.Base != "linear" || !(s.BaseMeanRec > 0) || !(s.MeanRec > 0) || s.Fit.Steps != 3 || !(s.Fit.FirstPhysics > 0) {
 		t.Errorf("scores %+v: want the linear base's rec, 3 steps and the physics term", s)
+	}
+}
+
+// The residual's dissipation and forcing come from the attributes `pivsr
+// gen` writes; a named forcing the residual cannot hold, or a bad value, is
+// an error naming the attribute.
+func TestTemporalFlowAttributes(t *testing.T) {
+	attrs := map[string]string{"viscosity": "0.01", "hyperviscosity": "2e-7", "hyperviscosity_order": "4", "drag": "0.05",
+		"forcing": "Kolmogorov", "forcing_amplitude": "1", "forcing_wavenumber": "4"}
+	cfg := engine.DefaultTemporalConfig()
+	cfg.Method = "mfn"
+	fs := flag.NewFlagSet("temporal", flag.ContinueOnError)
+	fs.Float64Var(&cfg.Viscosity, "viscosity", 0, "")
+	if err := viscosityAttr(fs, &data.Dataset{Attrs: attrs}, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	want := engine.FlowTerms{Hyperviscosity: 2e-7, HyperOrder: 4, Drag: 0.05, ForcingAmplitude: 1, ForcingWavenumber: 4}
+	if cfg.Viscosity != 0.01 || cfg.Dissipation != want {
+		t.Errorf("viscosity %v, terms %+v: want 0.01 and %+v", cfg.Viscosity, cfg.Dissipation, want)
+	}
+	for name, bad := range map[string]string{"drag": "-1", "hyperviscosity_order": "0", "forcing_amplitude": "", "viscosity": "x"} {
+		a := maps.Clone(attrs)
+		if bad == "" {
+			delete(a, name)
+		} else {
+			a[name] = bad
+		}
+		c := engine.DefaultTemporalConfig()
+		c.Method = "mfn"
+		if err := viscosityAttr(fs, &data.Dataset{Attrs: a}, &c); err == nil {
+			t.Errorf("%s = %q: no error", name, bad)
+		}
 	}
 }

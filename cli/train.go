@@ -25,7 +25,14 @@ type trainFlags struct {
 func (t *trainFlags) register(fs *flag.FlagSet) {
 	t.cfg = engine.DefaultConfig()
 	c := &t.cfg
-	fs.StringVar(&c.Method, "method", c.Method, "mfn (physics-informed neural field), spectral, tps, dfrbf, bicubic or smoothn")
+	fs.Func("method", "mfn (physics-informed neural field; the default), spectral, tps (thin-plate RBF; rbf is the same), dfrbf, bicubic or smoothn",
+		func(s string) error {
+			if s == "rbf" {
+				s = "tps"
+			}
+			c.Method = s
+			return nil
+		})
 	fs.IntVar(&c.Scale, "scale", 0, "refine the input grid by this factor")
 	fs.StringVar(&t.grid, "grid", "", "target grid NXxNY over the input's extent")
 	fs.StringVar(&c.Boundary, "boundary", c.Boundary, "auto (detect periodic data), periodic or open")

@@ -14,11 +14,7 @@ import (
 // 0, outside the loss) and the smoothness term with its own weight.
 func TestTrainReportsThePhysicsVariants(t *testing.T) {
 	dir := t.TempDir()
-	tg := writeTaylorGreen(t, dir)
-	sparse := filepath.Join(dir, "sparse.h5")
-	if code, _, stderr := run(t, "sparsify", tg, "-o", sparse, "-every", "4"); code != ExitOK {
-		t.Fatalf("sparsify: %s", stderr)
-	}
+	_, sparse := sparseTaylorGreen(t, dir)
 	out := filepath.Join(dir, "dense.h5")
 	code, stdout, stderr := run(t, "train", sparse, "-o", out, "-json", "-backend", "go", "-steps", "10", "-hidden", "8",
 		"-stream-function", "-smooth-weight", "1e-6")

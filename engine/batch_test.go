@@ -104,16 +104,22 @@ func readManifest(t *testing.T, path string) Manifest {
 	return m
 }
 
+// killedAfter returns a context cancelled, as a kill would stop the batch,
+// once the recorder has saved snapshot last.
+func killedAfter(t *testing.T, last int) (context.Context, *recorder) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	return ctx, &recorder{after: func(i int) {
+		if i == last {
+			cancel()
+		}
+	}}
+}
+
 func TestBatchResumesAfterKill(t *testing.T) {
 	s := turbulenceSeries(t)
 	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	first := &recorder{after: func(t int) {
-		if t == 1 {
-			cancel() // killed once snapshot 1 is written
-		}
-	}}
+	ctx, first := killedAfter(t, 1)
 	b := &Batch{Config: batchConfig(), OutDir: dir, Input: "series.h5", Save: first.save}
 	if _, err := b.Run(ctx, s); !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted batch returned %v, want context.Canceled", err)

@@ -45,11 +45,13 @@ type runState struct {
 
 // runIdentity lists what fixes a run's result: a checkpoint resumes only a
 // run with the same identity. The backend is left out (a run may move to
-// another device), and so are the reporting and checkpoint settings.
+// another device), and so are the reporting and checkpoint settings. The
+// base is named: a checkpointed correction belongs to the base it was
+// trained on, which another version of pivsr may have changed.
 func runIdentity(cfg Config, boundary string, input *piv.Field) map[string]any {
 	n := cfg.Neural
 	id := struct {
-		Method, Boundary               string
+		Method, Boundary, Base         string
 		Scale, NX, NY                  int
 		Holdout                        float64
 		Seed                           uint64
@@ -63,8 +65,8 @@ func runIdentity(cfg Config, boundary string, input *piv.Field) map[string]any {
 		Input                          string
 		StreamFunction                 bool
 		SmoothnessWeight               float64
-	}{cfg.Method, boundary, cfg.Scale, cfg.NX, cfg.NY, cfg.Holdout, cfg.Seed, n.Steps, n.WarmupSteps,
-		n.LearningRate, n.DivergenceWeight, n.Filters, n.Hidden, n.Collocation, n.StructureWeight, n.StructureLaw,
+	}{cfg.Method, boundary, newNeural(cfg, boundary).base().Name(), cfg.Scale, cfg.NX, cfg.NY, cfg.Holdout, cfg.Seed,
+		n.Steps, n.WarmupSteps, n.LearningRate, n.DivergenceWeight, n.Filters, n.Hidden, n.Collocation, n.StructureWeight, n.StructureLaw,
 		n.StructureLags, n.StructurePatch, n.ValidateEvery, n.Patience, fieldDigest(input), n.StreamFunction, n.SmoothnessWeight}
 	// Through JSON, so a fresh identity compares equal to one read back.
 	b, _ := json.Marshal(id)
@@ -234,8 +236,8 @@ func (n NeuralConfig) checkRobustness() error {
 		return fmt.Errorf("checkpoint every %d steps: want 0 (only when interrupted) or more", n.CheckpointEvery)
 	case (n.CheckpointEvery > 0 || n.Resume) && n.CheckpointDir == "":
 		return fmt.Errorf("checkpoints and resuming need a checkpoint directory")
-	case !(n.StructureWeight >= 0):
-		return fmt.Errorf("structure-function weight %v: want 0 or more", n.StructureWeight)
+	case !(n.StructureWeight >= 0 && finite(n.StructureWeight)):
+		return fmt.Errorf("structure-function weight (-sf-weight) %v: want 0 or more", n.StructureWeight)
 	case n.StructureLaw != "" && !slices.Contains(StructureLaws, n.StructureLaw):
 		return fmt.Errorf("structure-function law %q: want one of %s", n.StructureLaw, strings.Join(StructureLaws, ", "))
 	case n.StructureWeight > 0 && (n.StructureLags < 1 || n.StructurePatch < 2):

@@ -132,17 +132,40 @@ func (c Config) Check() error {
 	case c.Border < 0:
 		return fmt.Errorf("border %d: want 0 or more nodes", c.Border)
 	}
-	n := c.Neural
-	if c.Method == "mfn" && (n.Steps < 0 || !(n.LearningRate > 0) || n.WarmupSteps < 0 || n.DivergenceWeight < 0 || !(n.SmoothnessWeight >= 0) || n.Filters < 1 || n.Hidden < 1 || n.Collocation < 0) {
-		return fmt.Errorf("neural settings %+v: want steps >= 0, learning rate > 0, filters and hidden >= 1, weights >= 0", n)
+	if c.Method != "mfn" {
+		return nil
 	}
-	if c.Method == "mfn" {
-		if err := n.checkRobustness(); err != nil {
-			return err
-		}
+	if err := c.Neural.checkTraining(); err != nil {
+		return err
+	}
+	return c.Neural.checkRobustness()
+}
+
+// checkTraining validates the network and loss settings, each error naming
+// the setting (as pivsr train's flag where it has one).
+func (n NeuralConfig) checkTraining() error {
+	switch {
+	case n.Steps < 0:
+		return fmt.Errorf("steps %d: want 0 (the base alone) or more", n.Steps)
+	case !(n.LearningRate > 0 && finite(n.LearningRate)):
+		return fmt.Errorf("learning rate (-lr) %v: want a positive number", n.LearningRate)
+	case n.WarmupSteps < 0:
+		return fmt.Errorf("warm-up %d steps: want 0 or more", n.WarmupSteps)
+	case !(n.DivergenceWeight >= 0 && finite(n.DivergenceWeight)):
+		return fmt.Errorf("divergence weight (-div-weight) %v: want 0 or more", n.DivergenceWeight)
+	case !(n.SmoothnessWeight >= 0 && finite(n.SmoothnessWeight)):
+		return fmt.Errorf("smoothness weight (-smooth-weight) %v: want 0 or more", n.SmoothnessWeight)
+	case n.Filters < 1 || n.Hidden < 1:
+		return fmt.Errorf("%d filters (-filters) of width %d (-hidden): want 1 or more of each", n.Filters, n.Hidden)
+	case n.Collocation < 0:
+		return fmt.Errorf("%d collocation points: want 0 or more", n.Collocation)
+	case n.SmoothnessWeight > 0 && n.Collocation == 0:
+		return fmt.Errorf("the smoothness term (-smooth-weight %v) is taken at the collocation points: it needs some", n.SmoothnessWeight)
 	}
 	return nil
 }
+
+func finite(v float64) bool { return !math.IsInf(v, 0) && !math.IsNaN(v) }
 
 // targetGrid is the grid a run reconstructs on.
 func (c Config) targetGrid(in piv.Grid) (piv.Grid, error) {

@@ -2,9 +2,12 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"math"
+	"strings"
 	"testing"
 
+	"pivsr/models/baseline"
 	"pivsr/piv"
 )
 
@@ -137,5 +140,43 @@ func TestScaleRefinesTheGrid(t *testing.T) {
 	}
 	if res.Field.NX() != 46 || res.Field.NY() != 46 || math.Abs(res.Field.DX()-truth.DX()/3) > 1e-12 {
 		t.Errorf("scale 3 of a 16-node grid gave %dx%d spacing %v", res.Field.NX(), res.Field.NY(), res.Field.DX())
+	}
+}
+
+// TestCheckNamesTheNeuralSetting: each bad neural setting is refused with
+// its flag named, including NaN and infinite weights and a smoothness term
+// with no collocation points to take it at.
+func TestCheckNamesTheNeuralSetting(t *testing.T) {
+	for want, set := range map[string]func(*NeuralConfig){
+		"-div-weight":    func(n *NeuralConfig) { n.DivergenceWeight = math.NaN() },
+		"-smooth-weight": func(n *NeuralConfig) { n.SmoothnessWeight = -1 },
+		"-sf-weight":     func(n *NeuralConfig) { n.StructureWeight = math.Inf(1) },
+		"-lr":            func(n *NeuralConfig) { n.LearningRate = math.Inf(1) },
+		"-hidden":        func(n *NeuralConfig) { n.Hidden = 0 },
+		"collocation":    func(n *NeuralConfig) { n.SmoothnessWeight, n.Collocation = 1e-6, 0 },
+	} {
+		cfg := DefaultConfig()
+		set(&cfg.Neural)
+		if err := cfg.Check(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want it named", want, err)
+		}
+	}
+}
+
+// TestPeriodicGridErrorNamesTheFlag: -grid over the input's extent rarely
+// divides a periodic field's period; the periodic methods' error says so
+// and names the flag.
+func TestPeriodicGridErrorNamesTheFlag(t *testing.T) {
+	truth := periodicTruth(16)
+	sparse, _ := piv.KeepEvery(truth, 2, 0, 0)
+	cfg := DefaultConfig()
+	cfg.Method, cfg.NX, cfg.NY = "spectral", 20, 20
+	_, err := Run(context.Background(), cfg, sparse, nil, nil)
+	if !errors.Is(err, baseline.ErrIncommensurate) || !strings.Contains(err.Error(), "-grid 20x20") {
+		t.Errorf("spectral on a 20x20 grid: error %v, want the incommensurate target and -grid named", err)
+	}
+	cfg.NX, cfg.NY = 31, 31 // -scale 2's grid: accepted
+	if _, err := Run(context.Background(), cfg, sparse, nil, nil); err != nil {
+		t.Errorf("spectral on -scale 2's grid given as -grid 31x31: %v", err)
 	}
 }

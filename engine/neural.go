@@ -28,7 +28,8 @@ import (
 // The training loop (training.go) checkpoints and resumes, rolls back
 // diverging steps with the learning rate halved, keeps the parameters of the
 // best held-out error and stops early; an optional structure-function prior
-// (structure.go) constrains the sub-grid separations.
+// (structure.go) constrains the sub-grid separations, and the optional
+// stream-function network and smoothness term are set up in physics.go.
 type neural struct {
 	cfg      Config
 	boundary string
@@ -268,7 +269,9 @@ func (n *neural) field(p *models.Predictor, base *piv.Field, target piv.Grid, no
 		// The periodic base is divergence-free for the grid's differences;
 		// the correction's soft penalty leaves some divergence, which the
 		// same discrete projection removes from the correction alone (a
-		// target that is not a full uniform grid keeps it).
+		// target that is not a full uniform grid keeps it; one short of a
+		// whole period, as -scale's, is taken as one: its divergence still
+		// vanishes, by a change that is not the least near the edges).
 		_, _ = baseline.ProjectDiscrete(c)
 	}
 	f := base.Clone()

@@ -3,10 +3,13 @@ package engine
 import (
 	"context"
 	"errors"
+	"maps"
 	"math"
 	"strings"
 	"testing"
 
+	"pivsr/models"
+	"pivsr/models/baseline"
 	"pivsr/piv"
 )
 
@@ -52,6 +55,19 @@ func TestStreamFunctionRunTrains(t *testing.T) {
 	}
 	if d := termNamed(t, last, "divergence"); !(d.Value > 0) || d.Weight != cfg.Neural.DivergenceWeight {
 		t.Errorf("divergence term %+v of a (u, v) network, want it measured with weight %g", d, cfg.Neural.DivergenceWeight)
+	}
+
+	// Every term at once: a stream function with the structure prior and
+	// the smoothness term.
+	cfg = smallNeural(10)
+	cfg.Neural.StreamFunction, cfg.Neural.SmoothnessWeight, cfg.Neural.StructureWeight = true, 1e-6, 1e-3
+	if _, last, err = runCollecting(context.Background(), t, cfg, sparse, truth, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"structure", "smoothness"} {
+		if term := termNamed(t, last, name); !(term.Value > 0) {
+			t.Errorf("stream function with every term: %s %+v, want it measured", name, term)
+		}
 	}
 }
 
@@ -101,12 +117,7 @@ func TestStreamFunctionResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var maxDiff, scale float64
-	for k := range want.Field.U {
-		maxDiff = max(maxDiff, math.Abs(got.Field.U[k]-want.Field.U[k]), math.Abs(got.Field.V[k]-want.Field.V[k]))
-		scale = max(scale, math.Abs(want.Field.U[k]), math.Abs(want.Field.V[k]))
-	}
-	if maxDiff > 1e-6*scale {
+	if maxDiff, scale := fieldDiff(got.Field, want.Field); maxDiff > 1e-6*scale {
 		t.Errorf("resumed field differs from the uninterrupted one by %g (scale %g)", maxDiff, scale)
 	}
 }
@@ -146,5 +157,63 @@ func TestBaseVorticityGradient(t *testing.T) {
 	}
 	if last, prev := open[0][f.Index(n-1, 3)], open[0][f.Index(n-2, 3)]; last != prev || last == 0 {
 		t.Errorf("open grid: last node's gradient %g, want its neighbour's %g", last, prev)
+	}
+}
+
+// TestSmoothnessWrapsOnlyAWholePeriod: a periodic run's target that stops
+// short of the period (as -scale's does, ending on the last input node) must
+// not wrap its differences from its last column onto its first.
+func TestSmoothnessWrapsOnlyAWholePeriod(t *testing.T) {
+	const m = 16
+	h := 2 * math.Pi / m
+	omega := func(x float64) float64 { return math.Cos(x + 0.7) } // of v = sin(x + 0.7)
+	field := func(g piv.Grid) *piv.Field {
+		f := piv.NewField(g)
+		for j := range g.Y {
+			for i, x := range g.X {
+				f.V[g.Index(i, j)] = math.Sin(x + 0.7)
+			}
+		}
+		return f
+	}
+	s, err := baseline.FromField(field(piv.UniformGrid(m, m, 0, 0, h, h)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{2 * m, 2*m - 1} { // the whole period, then -scale 2's grid
+		base := field(piv.UniformGrid(n, n, 0, 0, h/2, h/2))
+		tr := &training{n: &neural{boundary: "periodic"}, j: &job{samples: s}, base: base, norm: normalizer{half: 1, vel: 1},
+			nc: NeuralConfig{SmoothnessWeight: 1, Collocation: 4}, batch: &models.Batch{}}
+		if err := tr.prepareSmoothness(); err != nil {
+			t.Fatal(err)
+		}
+		for _, i := range []int{0, n / 2, n - 1} {
+			x := base.X[i]
+			want := (omega(x+h/2) - omega(x)) / (h / 2)
+			if i == n-1 && n != 2*m { // the open edge: the previous node's difference
+				want = (omega(x) - omega(x-h/2)) / (h / 2)
+			}
+			// The open edge's one-sided stencils are off by ~0.1; a wrap onto
+			// the first column, by 0.5 to 2.3.
+			if got := tr.baseVortGrad[0][base.Index(i, 3)]; math.Abs(got-want) > 0.2 {
+				t.Errorf("%d nodes, column %d: d omega/dx %.4g, want %.4g", n, i, got, want)
+			}
+		}
+	}
+}
+
+// TestIdentityNamesTheBase: a checkpoint written before the neural field's
+// base changed (an identity without the base's name) must not resume onto
+// the new base.
+func TestIdentityNamesTheBase(t *testing.T) {
+	f := periodicTruth(16)
+	now := runIdentity(DefaultConfig(), "periodic", f)
+	older := maps.Clone(now)
+	delete(older, "Base")
+	if d := identityMismatch(older, now); !strings.Contains(d, "Base") {
+		t.Errorf("an identity without the base resumes (mismatch %q)", d)
+	}
+	if open := runIdentity(DefaultConfig(), "open", f); open["Base"] == now["Base"] {
+		t.Errorf("the open and periodic bases share the name %v", now["Base"])
 	}
 }

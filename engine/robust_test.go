@@ -91,12 +91,7 @@ func TestResumeMatchesUninterruptedRun(t *testing.T) {
 			t.Errorf("final %s loss %v after resuming, %v uninterrupted", term.Name, g.Value, term.Value)
 		}
 	}
-	var maxDiff, scale float64
-	for k := range want.Field.U {
-		maxDiff = max(maxDiff, math.Abs(got.Field.U[k]-want.Field.U[k]), math.Abs(got.Field.V[k]-want.Field.V[k]))
-		scale = max(scale, math.Abs(want.Field.U[k]), math.Abs(want.Field.V[k]))
-	}
-	if maxDiff > 1e-6*scale {
+	if maxDiff, scale := fieldDiff(got.Field, want.Field); maxDiff > 1e-6*scale {
 		t.Errorf("resumed field differs from the uninterrupted one by %g (scale %g)", maxDiff, scale)
 	}
 	if math.Abs(got.Validation-want.Validation) > 1e-6*want.Validation {
@@ -285,3 +280,13 @@ func TestStructurePriorFitsTheLaw(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { os.Exit(m.Run()) }
+
+// fieldDiff is the largest difference between two fields' components, and
+// the largest component of want.
+func fieldDiff(got, want *piv.Field) (maxDiff, scale float64) {
+	for k := range want.U {
+		maxDiff = max(maxDiff, math.Abs(got.U[k]-want.U[k]), math.Abs(got.V[k]-want.V[k]))
+		scale = max(scale, math.Abs(want.U[k]), math.Abs(want.V[k]))
+	}
+	return maxDiff, scale
+}

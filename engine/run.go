@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -57,6 +58,9 @@ func run(ctx context.Context, cfg Config, input, truth *piv.Field, emit func(Eve
 	started := Started{Method: cfg.Method, Vectors: samples.Len(), Train: samples.Len(), Target: target, Boundary: boundary, Note: note}
 	j := &job{cfg: cfg, input: input, samples: samples, target: target, truth: truth, started: started, emit: emit, session: s}
 	field, validation, err := method.reconstruct(ctx, j)
+	if errors.Is(err, baseline.ErrIncommensurate) && cfg.NX > 0 {
+		return nil, fmt.Errorf("%w (-grid %dx%d: on a periodic field the target spacing must divide the period, as -scale's does; -boundary open lifts that)", err, cfg.NX, cfg.NY)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,10 @@ type fitKey struct {
 }
 
 func newFitKey(backend string, mcfg models.Config, tcfg models.TrainConfig, vectors int) fitKey {
-	mcfg.InputScale, mcfg.Seed, mcfg.ZeroOutput, mcfg.GaborAlpha, mcfg.GaborBeta = 0, 0, false, 0, 0
+	mcfg.Seed, mcfg.ZeroOutput, mcfg.GaborAlpha, mcfg.GaborBeta = 0, false, 0, 0
+	if !mcfg.StreamFunction { // a stream function's graphs scale psi by it
+		mcfg.InputScale = 0
+	}
 	return fitKey{backend: backend, net: mcfg, train: tcfg, vectors: vectors}
 }
 

@@ -41,6 +41,10 @@ type TemporalConfig struct {
 	// over short gaps; integrating backward, it sharpens instead of smooths)
 	// and of the neural field's vorticity-transport residual.
 	Viscosity float64
+	// Dissipation holds the series' other dissipation and forcing terms
+	// (hyperviscosity, drag, a steady Kolmogorov forcing), which only the
+	// mfn residual uses: the advection is Euler by design.
+	Dissipation FlowTerms
 	// CFL is the advection's time step times max(|u|+|v|) over the spacing.
 	CFL float64
 	// Assimilate is the number of passes refining sparse kept snapshots with
@@ -75,6 +79,8 @@ func (c TemporalConfig) Check() error {
 		return fmt.Errorf("keep every %d: want 1 or more", c.KeepEvery)
 	case !(c.Viscosity >= 0) || math.IsInf(c.Viscosity, 0):
 		return fmt.Errorf("viscosity %v: want a finite number >= 0", c.Viscosity)
+	case c.Dissipation.Check() != nil:
+		return c.Dissipation.Check()
 	case !(c.CFL > 0 && c.CFL <= 1):
 		return fmt.Errorf("CFL number %v: want 0 < CFL <= 1", c.CFL)
 	case c.Assimilate < 0:

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"pivsr/data/synth"
 )
 
 // The base's residual, computed spectrally at the lattice times, vanishes
@@ -18,12 +20,12 @@ func TestBaseResidualExact(t *testing.T) {
 	missing := []bool{false, true, false}
 	box := newVorticityBox(truth.Frames[0].Grid, nu)
 	rmsR := func(advect bool, nuRes float64) float64 {
-		col, err := box.collocation(context.Background(), truth.Frames[0].Grid, ts, truth.Frames, missing, advect, 0.5, nuRes)
+		col, err := box.collocation(context.Background(), truth.Frames[0].Grid, ts, truth.Frames, missing, advect, 0.5, nuRes, FlowTerms{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(col.X) != 3*32*32 {
-			t.Fatalf("%d collocation candidates, want 3 lattice times of 32x32", len(col.X))
+		if len(col.X) != 7*32*32 {
+			t.Fatalf("%d collocation candidates, want 7 lattice times of 32x32", len(col.X))
 		}
 		s := 0.0
 		for _, r := range col.R {
@@ -34,8 +36,9 @@ func TestBaseResidualExact(t *testing.T) {
 	// The terms that cancel are of order |u| |∇ω| ~ 2.
 	exact, wrongNu, linear := rmsR(true, nu), rmsR(true, 0), rmsR(false, nu)
 	t.Logf("rms residual: exact %.3g, wrong viscosity %.3g, linear base %.3g", exact, wrongNu, linear)
-	if !(exact < 1e-6) {
-		t.Errorf("advected exact solution: rms residual %.3g, want below 1e-6", exact)
+	// (What is left is the advection's RK4 error at CFL 0.5.)
+	if !(exact < 2e-5) {
+		t.Errorf("advected exact solution: rms residual %.3g, want below 2e-5", exact)
 	}
 	if !(wrongNu > 0.03) || !(linear > 0.03) {
 		t.Errorf("rms residual %.3g (wrong viscosity) and %.3g (linear base): want both above 0.03", wrongNu, linear)
@@ -46,7 +49,7 @@ func TestLatticeTimesAndEnvelope(t *testing.T) {
 	ts := []float64{0, 1, 2, 3, 5}
 	missing := []bool{false, true, false, false, true}
 	got := latticeTimes(ts, missing)
-	want := []float64{0.5, 1, 1.5, 4, 5}
+	want := []float64{0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 3.5, 4, 4.5, 5}
 	if len(got) != len(want) {
 		t.Fatalf("lattice %v, want %v", got, want)
 	}
@@ -134,3 +137,40 @@ func TestTemporalMFNErrors(t *testing.T) {
 		})
 	}
 }
+
+// The figure on a tiny DNS series (decaying 2D turbulence, 32^2,
+// order-4 hyperviscosity, 5 snapshots an eddy turnover apart, every other
+// one held out): with the DNS's dissipation in its residual, the space-time
+// field on the linear base reaches at least 2x lower held-out rec than
+// linear interpolation. (As the Euler residual, the same fit was 17x worse
+// than linear interpolation.)
+func TestTemporalMFNBeatsLinearDNS(t *testing.T) {
+	sim, err := synth.NewTurbulence(32).WithSeed(3).Done()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tau, dns := sim.EddyTurnover(), sim.Config()
+	ts := make([]float64, 5)
+	for i := range ts {
+		ts[i] = tau * (synth.DefaultTurnovers + float64(i))
+	}
+	truth, err := sim.Series(context.Background(), ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := tinyMFN("linear", 1, tinyDNSSteps)
+	cfg.Viscosity = dns.Viscosity
+	cfg.Dissipation = FlowTerms{Hyperviscosity: dns.Hyperviscosity, HyperOrder: dns.HyperOrder, Drag: dns.Drag}
+	res, err := RunTemporal(context.Background(), cfg, truth, truth, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := res.Fit
+	t.Logf("mfn rec %.3g, linear %.3g (ratio %.2f); physics %.3g -> %.3g in %d steps (%.1f s)",
+		res.MeanRec, res.LinearMeanRec, res.LinearMeanRec/res.MeanRec, f.First.Physics, f.Last.Physics, f.Steps, f.Seconds)
+	if !(res.LinearMeanRec >= 2*res.MeanRec) {
+		t.Errorf("mfn rec %.3g, linear interpolation %.3g: want at least 2x lower", res.MeanRec, res.LinearMeanRec)
+	}
+}
+
+const tinyDNSSteps = 150

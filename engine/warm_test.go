@@ -123,18 +123,23 @@ func TestSessionReusesMatchingFits(t *testing.T) {
 	if lone, err := (*session)(nil).fit("go", mcfg, tcfg, 11, nil); err != nil || lone.trainer == other.trainer {
 		t.Errorf("a fit without a session reused a kept one (error %v)", err)
 	}
+	// A stream function's graphs scale psi by InputScale: another scale
+	// needs other graphs.
+	mcfg.StreamFunction = true
+	stream, err := s.fit("go", mcfg, tcfg, 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mcfg.InputScale *= 2
+	if rescaled, err := s.fit("go", mcfg, tcfg, 10, nil); err != nil || rescaled.trainer == stream.trainer {
+		t.Errorf("a stream function of another InputScale reused the compiled step (error %v)", err)
+	}
 }
 
 func TestWarmBatchResumesAfterKill(t *testing.T) {
 	s := turbulenceSeries(t)
 	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	first := &recorder{after: func(t int) {
-		if t == 1 {
-			cancel() // killed once snapshot 1 is written
-		}
-	}}
+	ctx, first := killedAfter(t, 1)
 	b := &Batch{Config: warmConfig(), OutDir: dir, Input: "series.h5", WarmStart: true, Save: first.save}
 	if _, err := b.Run(ctx, s); !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted batch returned %v, want context.Canceled", err)

@@ -43,6 +43,11 @@ if py=$(python_with torch); then
 	peer=$("$py" scripts/bench_torch_step.py --threads 1,2 |
 		awk -F'ms_per_step=' '/ms_per_step=/ { if (best == "" || $2 < best) best = $2 } END { print best }')
 	compare mfn_train_step "$ours" "$peer"
+	ours=$(go_ms models BenchmarkTrainStepStructure 20x)
+	peer=$("$py" scripts/bench_torch_step.py --threads 1,2 --structure |
+		awk -F'ms_per_step=' '/ms_per_step=/ { if (best == "" || $2 < best) best = $2 } END { print best }')
+	compare mfn_train_step_structure "$ours" "$peer"
 else
 	echo "BENCH mfn_train_step skipped: PyTorch is not installed (apt-get install python3-torch)"
+	echo "BENCH mfn_train_step_structure skipped: PyTorch is not installed (apt-get install python3-torch)"
 fi

@@ -8,9 +8,12 @@ taken with autograd (create_graph=True, as a user would write it), one AdamW
 update (lr 1e-3, weight decay 1e-4, lambda_div 1e-3: the Go benchmark's
 DefaultTrainConfig). Prints ms/step for 1 and 2 threads, best of --repeats
 timings of --steps steps each. With --device cuda, runs on the GPU instead
-(the thread count does not apply there).
+(the thread count does not apply there). With --structure, the step adds
+models.BenchmarkTrainStepStructure's structure-function prior: 256 random
+origins shifted by 1..4 steps of 2/256 along x, y and the diagonal,
+0.1 * mean_g (log S2(r_g) - log S2*(r_g))^2 with S2* = e^2 r^2.
 
-Usage: python3 scripts/bench_torch_step.py [--threads 1,2] [--steps 30] [--device cpu|cuda]
+Usage: python3 scripts/bench_torch_step.py [--threads 1,2] [--steps 30] [--device cpu|cuda] [--structure]
 Needs PyTorch (Debian: apt-get install python3-torch, then /usr/bin/python3).
 """
 
@@ -55,10 +58,28 @@ class FourierNet(nn.Module):
         return self.output(z)
 
 
-def make_step(net, opt, lambda_div):
+def structure_points(origins, lags, h, device):
+    """Origins, then the same origins shifted by each separation; the log targets of S2 = e^2 r^2."""
+    shifts = [(l * h * dx, l * h * dy) for dx, dy in ((1, 0), (0, 1), (1, 1)) for l in range(1, lags + 1)]
+    p0 = torch.rand(origins, 2, device=device) * 2 - 1
+    groups = [p0] + [p0 + torch.tensor(s, device=device) for s in shifts]
+    target = torch.tensor([2 * math.log(math.hypot(*s)) + 2 for s in shifts], device=device)
+    return torch.cat(groups), target
+
+
+def structure_loss(out, groups, target):
+    f = out.view(groups, -1, 2)
+    s2 = ((f[1:] - f[:1]) ** 2).sum(dim=2).mean(dim=1)
+    return ((torch.log(s2 + 1e-12) - target) ** 2).mean()
+
+
+def make_step(net, opt, lambda_div, structure=None, lambda_s2=0.1):
     def step(p_data, uv, p_col):
         opt.zero_grad(set_to_none=True)
         data = ((net(p_data) - uv) ** 2).sum(dim=1).mean()
+        if structure is not None:
+            p_s, target = structure
+            data = data + lambda_s2 * structure_loss(net(p_s), target.shape[0] + 1, target)
         p = p_col.clone().requires_grad_(True)
         out = net(p)
         du = torch.autograd.grad(out[:, 0].sum(), p, create_graph=True)[0]
@@ -72,12 +93,12 @@ def make_step(net, opt, lambda_div):
     return step
 
 
-def bench(threads, steps, repeats, n_data, n_col, filters, hidden, device="cpu"):
+def bench(threads, steps, repeats, n_data, n_col, filters, hidden, device="cpu", structure=False):
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     net = FourierNet(filters, hidden).to(device)
     opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-4)
-    step = make_step(net, opt, 1e-3)
+    step = make_step(net, opt, 1e-3, structure_points(256, 4, 2.0 / 256, device) if structure else None)
     a = 3.0
     p_data = torch.rand(n_data, 2, device=device) * 2 - 1
     uv = torch.stack([torch.cos(a * p_data[:, 0]) * torch.sin(a * p_data[:, 1]),
@@ -106,15 +127,19 @@ def main():
     parser.add_argument("--filters", type=int, default=4)
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--device", default="cpu", help="cpu, or cuda for the GPU")
+    parser.add_argument("--structure", action="store_true", help="add the structure-function prior")
     args = parser.parse_args()
     print(f"torch {torch.__version__}: FourierNet {args.filters} filters, hidden {args.hidden}, "
-          f"{args.data} data + {args.collocation} collocation points, data + divergence, AdamW")
+          f"{args.data} data + {args.collocation} collocation points, data + divergence"
+          f"{' + structure function' if args.structure else ''}, AdamW")
     if args.device != "cpu":
-        ms = bench(1, args.steps, args.repeats, args.data, args.collocation, args.filters, args.hidden, args.device)
+        ms = bench(1, args.steps, args.repeats, args.data, args.collocation, args.filters, args.hidden, args.device,
+                   args.structure)
         print(f"torch_train_step device={args.device} ({torch.cuda.get_device_name()}) hidden={args.hidden} ms_per_step={ms:.2f}")
         return
     for threads in (int(t) for t in args.threads.split(",")):
-        ms = bench(threads, args.steps, args.repeats, args.data, args.collocation, args.filters, args.hidden)
+        ms = bench(threads, args.steps, args.repeats, args.data, args.collocation, args.filters, args.hidden,
+                   structure=args.structure)
         print(f"torch_train_step threads={threads} ms_per_step={ms:.2f}")
 
 

@@ -11,8 +11,12 @@ import (
 // setting is one line of the training form: a value picked from a list of
 // choices with left and right.
 type setting struct {
-	label   string
-	neural  bool // only the neural method uses it
+	label  string
+	neural bool // only the neural method uses it
+	// moot, when set, tells whether the configuration the form describes
+	// ignores the setting (it is then dimmed), e.g. the divergence weight of
+	// a stream function, divergence-free by construction.
+	moot    func(c engine.Config) bool
 	choices []string
 	at      int
 	apply   func(c *engine.Config, k int)
@@ -38,6 +42,18 @@ func choiceSetting(label string, neural bool, names []string, cur string, set fu
 	}
 	return &setting{label: label, neural: neural, choices: names, at: at,
 		apply: func(c *engine.Config, k int) { set(c, names[k]) }}
+}
+
+// toggleSetting switches an option off and on.
+func toggleSetting(label string, neural bool, cur bool, set func(*engine.Config, bool)) *setting {
+	return choiceSetting(label, neural, []string{"off", "on"}, toggleName(cur), func(c *engine.Config, v string) { set(c, v == "on") })
+}
+
+func toggleName(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
 }
 
 // numberSetting picks along an increasing ladder of values; cur is put in
@@ -72,6 +88,16 @@ func formatScale(v float64) string {
 	return fmt.Sprintf("refine x%d", int(v))
 }
 
+// divergenceSetting is the divergence weight, moot for a stream function
+// (whose velocity is divergence-free by construction: the engine skips the
+// penalty).
+func divergenceSetting(cur float64) *setting {
+	s := numberSetting("divergence weight", true, []float64{0, 1e-4, 1e-3, 1e-2, 1e-1, 1}, cur, formatRate,
+		func(c *engine.Config, v float64) { c.Neural.DivergenceWeight = v })
+	s.moot = func(c engine.Config) bool { return c.Neural.StreamFunction }
+	return s
+}
+
 // trainingForm is the settings of the next run, starting from a
 // configuration; settings the form does not show keep their values.
 type trainingForm struct {
@@ -95,8 +121,11 @@ func newTrainingForm(c engine.Config) *trainingForm {
 			func(c *engine.Config, v float64) { c.Neural.Steps = int(v) }),
 		numberSetting("learning rate", true, []float64{1e-4, 3e-4, 1e-3, 3e-3, 1e-2}, c.Neural.LearningRate, formatRate,
 			func(c *engine.Config, v float64) { c.Neural.LearningRate = v }),
-		numberSetting("divergence weight", true, []float64{0, 1e-4, 1e-3, 1e-2, 1e-1, 1}, c.Neural.DivergenceWeight, formatRate,
-			func(c *engine.Config, v float64) { c.Neural.DivergenceWeight = v }),
+		divergenceSetting(c.Neural.DivergenceWeight),
+		toggleSetting("stream function", true, c.Neural.StreamFunction, func(c *engine.Config, v bool) { c.Neural.StreamFunction = v }),
+		// Useful weights are 1e-9..1e-8 on Turb2D (engine.NeuralConfig).
+		numberSetting("smoothness weight", true, []float64{0, 1e-9, 1e-8, 1e-7}, c.Neural.SmoothnessWeight, formatRate,
+			func(c *engine.Config, v float64) { c.Neural.SmoothnessWeight = v }),
 		numberSetting("hidden width", true, []float64{8, 16, 32, 64, 128, 256}, float64(c.Neural.Hidden), formatInt,
 			func(c *engine.Config, v float64) { c.Neural.Hidden = int(v) }),
 		choiceSetting("backend", true, []string{"auto", "go", "xla:cuda"}, c.Neural.Backend, func(c *engine.Config, v string) { c.Neural.Backend = v }),

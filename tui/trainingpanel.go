@@ -90,6 +90,7 @@ type TrainingPanel struct {
 	steps     []float64            // steps of the loss history
 	terms     []string             // loss term names, in order of appearance
 	loss      map[string][]float64 // loss history by term
+	weights   map[string]float64   // the latest weight of each term
 
 	dirty bool
 	view  string
@@ -209,7 +210,7 @@ func (tp *TrainingPanel) start(cfg engine.Config, resume bool) tea.Cmd {
 func (tp *TrainingPanel) resetHistory() {
 	tp.info, tp.last, tp.scored = nil, nil, nil
 	tp.heldOut, tp.heldOutAt = math.NaN(), 0
-	tp.steps, tp.terms, tp.loss = nil, nil, map[string][]float64{}
+	tp.steps, tp.terms, tp.loss, tp.weights = nil, nil, map[string][]float64{}, map[string]float64{}
 }
 
 // stepNow is the last step reported.
@@ -304,6 +305,7 @@ func (tp *TrainingPanel) events(msg trainMsg) tea.Cmd {
 					}
 				}
 				tp.loss[term.Name] = append(tp.loss[term.Name], term.Value)
+				tp.weights[term.Name] = term.Weight
 			}
 			for _, name := range tp.terms {
 				if len(tp.loss[name]) < len(tp.steps) {
@@ -388,6 +390,9 @@ func (tp *TrainingPanel) render() string {
 	title := "training · " + tp.stateWord()
 	if tp.info != nil {
 		title += " · " + tp.info.Method
+		if tp.cfg.Method == "mfn" && tp.cfg.Neural.StreamFunction {
+			title += " · stream function"
+		}
 	}
 	if t.ASCII {
 		title = strings.ReplaceAll(title, "·", "-")
@@ -424,7 +429,7 @@ func (tp *TrainingPanel) stateWord() string {
 func (tp *TrainingPanel) formLines() []string {
 	t := tp.theme
 	lines := make([]string, 0, len(tp.form.settings))
-	neural := tp.form.neural()
+	neural, cfg := tp.form.neural(), tp.form.config()
 	for k, s := range tp.form.settings {
 		mark, val := "  ", s.value()
 		if k == tp.form.at {
@@ -442,7 +447,7 @@ func (tp *TrainingPanel) formLines() []string {
 		switch {
 		case k == tp.form.at:
 			line = t.Accent.Render(line)
-		case s.neural && !neural:
+		case s.neural && !neural, s.moot != nil && s.moot(cfg):
 			line = t.Dim.Render(line)
 		}
 		lines = append(lines, line)
@@ -530,8 +535,27 @@ func (tp *TrainingPanel) chart(w, h int) []string {
 	}
 	series := make([]Series, len(tp.terms))
 	for k, name := range tp.terms {
-		series[k] = Series{Name: name, X: tp.steps, Y: tp.loss[name], Color: SeriesColor(k)}
+		series[k] = Series{Name: tp.termLabel(name), X: tp.steps, Y: tp.loss[name], Color: SeriesColor(k)}
 	}
 	ch := LogLogChart{Title: "loss per term (log-log)", XLabel: "step", Series: series}
 	return ch.Render(w, h, tp.theme.Mode, tp.theme.ASCII)
+}
+
+// termLabel names a loss term in the chart's legend with its weight when it
+// is not 1 (a penalty: divergence, structure, smoothness). The divergence of
+// a stream function is zero by construction and outside the loss (the engine
+// reports it as 0 with weight 0): it reads "0 (hard)" and draws no curve.
+func (tp *TrainingPanel) termLabel(name string) string {
+	w, ok := tp.weights[name]
+	switch {
+	case name == "divergence" && w == 0 && tp.cfg.Neural.StreamFunction:
+		return name + " 0 (hard)"
+	case !ok || w == 1:
+		return name
+	}
+	times := "×"
+	if tp.theme.ASCII {
+		times = "x"
+	}
+	return name + " " + times + formatRate(w)
 }

@@ -252,7 +252,7 @@ func runCmd(cmd tea.Cmd) []tea.Msg {
 	var msg tea.Msg
 	select {
 	case msg = <-done:
-	case <-time.After(200 * time.Millisecond):
+	case <-time.After(time.Second): // generous: CI runs on 2 busy cores
 		return []tea.Msg{nil}
 	}
 	if b, ok := msg.(tea.BatchMsg); ok {

@@ -38,13 +38,8 @@ func ProjectDiscrete(f *piv.Field) (float64, error) {
 	if before == 0 {
 		return 0, nil
 	}
-	uh, vh := make([]complex128, nx*ny), make([]complex128, nx*ny)
-	for k := range uh {
-		uh[k], vh[k] = complex(f.U[k], 0), complex(f.V[k], 0)
-	}
+	uh, vh := spectra(f.U, f.V, nx, ny)
 	fft := spectral.NewFFT2(nx, ny)
-	fft.Forward(uh)
-	fft.Forward(vh)
 	projectWith(uh, vh, nx, ny, func(w, n int) float64 { return discreteWavenumber(w, n, float64(n)*d.hx) },
 		func(w, n int) float64 { return discreteWavenumber(w, n, float64(n)*d.hy) })
 	fft.Inverse(uh)

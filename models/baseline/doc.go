@@ -25,7 +25,8 @@
 //     a spectrum fitted, through aliasing, on the lattice; optionally with a
 //     conditioned random draw of the small scales beyond the lattice's band
 //     and divergence-free for the grid's finite differences (ProjectDiscrete).
-//     The neural field's periodic base.
+//     Lattices too coarse to fit a spectrum on get Spectral's solenoidal
+//     interpolant. The neural field's periodic base.
 //
 // ThinPlate and DivFreeRBF also return their fitted Interpolant (Fit), to
 // evaluate anywhere.

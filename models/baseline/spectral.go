@@ -25,21 +25,14 @@ type Spectral struct {
 	// divergence-free band-limited field. Where the samples alias
 	// divergence, the result no longer passes exactly through them.
 	Solenoidal bool
-	// Subgrid, when set, extends the spectrum beyond the lattice's band
-	// (see SubgridSpectrum), conditioned to keep passing through the samples.
-	Subgrid *SubgridSpectrum
 }
 
-// Name returns "spectral", with "-solenoidal" and "-subgrid" for the options.
+// Name returns "spectral", or "spectral-solenoidal" with the projection.
 func (m Spectral) Name() string {
-	name := "spectral"
 	if m.Solenoidal {
-		name += "-solenoidal"
+		return "spectral-solenoidal"
 	}
-	if m.Subgrid != nil {
-		name += "-subgrid"
-	}
-	return name
+	return "spectral"
 }
 
 // Reconstruct interpolates s, one period of a periodic lattice, onto target.
@@ -56,24 +49,13 @@ func (m Spectral) Reconstruct(ctx context.Context, s *Samples, target piv.Grid) 
 	if m.Solenoidal {
 		project(uh, vh, nx, ny, p.PeriodX, p.PeriodY)
 	}
-	fft := spectral.NewFFT2(nx, ny)
-	addU, addV, err := m.subgridModes(uh, vh, nx, ny, mx, my)
-	if err != nil {
-		return nil, err
-	}
-	if addU != nil {
-		condition(addU, nx, ny, mx, my, fft)
-		condition(addV, nx, ny, mx, my, fft)
-		for q := range uh {
-			uh[q] += addU[q]
-			vh[q] += addV[q]
-		}
-		if m.Solenoidal { // the conditioning is in the band and may diverge
-			project(uh, vh, nx, ny, p.PeriodX, p.PeriodY)
-		}
-	}
-	return pt.field(uh, vh, fft, target, s.Units), nil
+	return pt.field(uh, vh, spectral.NewFFT2(nx, ny), target, s.Units), nil
 }
+
+// ErrIncommensurate is the error (wrapped) of the periodic methods for a
+// target grid that does not lie on the period's grid, its nodes per period
+// a multiple of the lattice's.
+var ErrIncommensurate = errors.New("spectral interpolation: the target grid is not commensurate with the period")
 
 // periodicTarget is a target grid laid on the period grid of a periodic
 // lattice: nx x ny nodes per period, target node (i, j) at period node
@@ -99,14 +81,14 @@ func newPeriodicTarget(ctx context.Context, s *Samples, target piv.Grid) (period
 	lat := s.Lattice
 	ix, nx, err := commensurate(target.X, lat.X[0], p.PeriodX)
 	if err != nil {
-		return pt, fmt.Errorf("spectral interpolation along x: %w", err)
+		return pt, fmt.Errorf("%w along x: %w", ErrIncommensurate, err)
 	}
 	iy, ny, err := commensurate(target.Y, lat.Y[0], p.PeriodY)
 	if err != nil {
-		return pt, fmt.Errorf("spectral interpolation along y: %w", err)
+		return pt, fmt.Errorf("%w along y: %w", ErrIncommensurate, err)
 	}
 	if nx%lat.NX() != 0 || ny%lat.NY() != 0 {
-		return pt, fmt.Errorf("spectral interpolation: the target's %d x %d nodes per period are not a multiple of the lattice's %d x %d", nx, ny, lat.NX(), lat.NY())
+		return pt, fmt.Errorf("%w: its %d x %d nodes per period are not a multiple of the lattice's %d x %d", ErrIncommensurate, nx, ny, lat.NX(), lat.NY())
 	}
 	return periodicTarget{p: p, ix: ix, iy: iy, nx: nx, ny: ny}, ctx.Err()
 }
@@ -144,38 +126,6 @@ func (pt periodicTarget) field(uh, vh []complex128, fft *spectral.FFT2, target p
 		}
 	}
 	return out
-}
-
-// subgridModes returns the sub-grid modes to add, or nil without the option
-// or when the lattice is too coarse to fit a spectrum on (fewer than about 8
-// lines a side): the interpolant is then left as it is.
-func (m Spectral) subgridModes(uh, vh []complex128, nx, ny, mx, my int) (addU, addV []complex128, err error) {
-	if m.Subgrid == nil {
-		return nil, nil, nil
-	}
-	addU, addV, err = m.Subgrid.modes(uh, vh, nx, ny, mx, my)
-	if errors.Is(err, errTooFewShells) {
-		return nil, nil, nil
-	}
-	return addU, addV, err
-}
-
-// condition makes the spectrum a of added modes vanish at the lattice points
-// (every (nx/mx)-th node, from node 0): it subtracts the spectral interpolant
-// of a's own lattice samples.
-func condition(a []complex128, nx, ny, mx, my int, fft *spectral.FFT2) {
-	field := append([]complex128(nil), a...)
-	fft.Inverse(field)
-	rx, ry := nx/mx, ny/my
-	samples := make([]float64, mx*my)
-	for j := 0; j < my; j++ {
-		for i := 0; i < mx; i++ {
-			samples[j*mx+i] = real(field[(j*ry)*nx+i*rx])
-		}
-	}
-	for q, c := range padSpectrum(samples, mx, my, nx, ny) {
-		a[q] -= c
-	}
 }
 
 // commensurate maps target coordinates onto the indices of a uniform grid of

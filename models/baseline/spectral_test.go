@@ -129,81 +129,11 @@ func TestSpectralRejectsIncommensurateTargets(t *testing.T) {
 	}
 }
 
-func TestSubgridKeepsTheSamplesAndAddsSmallScales(t *testing.T) {
-	// A periodic field with energy above the lattice's band: the sub-grid
-	// extension must still pass through every sample, stay divergence-free,
-	// and put energy in shells the plain interpolant leaves empty.
-	n := 64
-	h := 2 * math.Pi / float64(n)
-	g := piv.UniformGrid(n, n, 0, 0, h, h)
-	truth := piv.NewField(g)
-	for j, y := range g.Y {
-		for i, x := range g.X {
-			k := g.Index(i, j)
-			for m := 1; m <= 12; m++ {
-				a := math.Pow(float64(m), -2)
-				// stream function a sin(m x + (m%3) y + m): u = dpsi/dy, v = -dpsi/dx
-				ph := float64(m)*x + float64(m%3)*y + float64(m)
-				truth.U[k] += a * float64(m%3) * math.Cos(ph)
-				truth.V[k] -= a * float64(m) * math.Cos(ph)
-			}
-		}
-	}
-	sparse, _ := piv.KeepEvery(truth, 4, 0, 0)
-	s, err := FromField(sparse)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plain, err := Spectral{Solenoidal: true}.Reconstruct(context.Background(), s, g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Without the projection the extension interpolates the samples exactly.
-	got, err := Spectral{Subgrid: &SubgridSpectrum{Seed: 3}}.Reconstruct(context.Background(), s, g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for j := 0; j < n; j += 4 {
-		for i := 0; i < n; i += 4 {
-			k := g.Index(i, j)
-			if math.Abs(got.U[k]-truth.U[k]) > 1e-9 || math.Abs(got.V[k]-truth.V[k]) > 1e-9 {
-				t.Fatalf("sample (%d, %d) not kept: got (%v, %v), want (%v, %v)", i, j, got.U[k], got.V[k], truth.U[k], truth.V[k])
-			}
-		}
-	}
-	ep, _ := piv.EnergySpectrum(nil, plain)
-	eg, _ := piv.EnergySpectrum(nil, got)
-	high := 0
-	for k := 12; k < len(eg); k++ { // beyond the 16-line lattice band's corners (8 sqrt 2)
-		if eg[k] > 1e3*ep[k]+1e-20 {
-			high++
-		}
-	}
-	if high < 10 {
-		t.Errorf("only %d shells beyond the band gained energy", high)
-	}
-	// With it, the result is divergence-free (the samples' aliased divergence
-	// is projected out, so they are no longer matched exactly).
-	sol, err := Spectral{Solenoidal: true, Subgrid: &SubgridSpectrum{Seed: 3}}.Reconstruct(context.Background(), s, g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := spectralDivergence(sol); r > 1e-10 {
-		t.Errorf("spectral |div| / |k||u| = %v: the extension is not divergence-free", r)
-	}
-}
-
 // spectralDivergence is max |k . û| / max |k| |û| over the modes of a
 // periodic field on its grid.
 func spectralDivergence(f *piv.Field) float64 {
 	nx, ny := f.NX(), f.NY()
-	uh, vh := make([]complex128, nx*ny), make([]complex128, nx*ny)
-	for k := range uh {
-		uh[k], vh[k] = complex(f.U[k], 0), complex(f.V[k], 0)
-	}
-	fft := spectral.NewFFT2(nx, ny)
-	fft.Forward(uh)
-	fft.Forward(vh)
+	uh, vh := spectra(f.U, f.V, nx, ny)
 	var div, scale float64
 	for jy := 0; jy < ny; jy++ {
 		ky := float64(spectral.Wavenumber(jy, ny))

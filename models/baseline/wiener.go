@@ -3,6 +3,7 @@ package baseline
 import (
 	"context"
 	"errors"
+	"iter"
 	"math"
 	"math/rand/v2"
 
@@ -70,7 +71,8 @@ func (m Wiener) Name() string {
 // Reconstruct estimates the field on target from s, one period of a
 // periodic lattice. A lattice too coarse to fit a spectrum on (fewer than
 // about 8 lines a side), or samples with energy in fewer than 4 of its
-// shells, get the solenoidal trigonometric interpolant.
+// shells, get the solenoidal trigonometric interpolant (with Discrete,
+// projected likewise).
 func (m Wiener) Reconstruct(ctx context.Context, s *Samples, target piv.Grid) (*piv.Field, error) {
 	pt, err := newPeriodicTarget(ctx, s, target)
 	if err != nil {
@@ -79,6 +81,22 @@ func (m Wiener) Reconstruct(ctx context.Context, s *Samples, target piv.Grid) (*
 	if m.Fraction < 0 || m.Fraction > 1 || math.IsNaN(m.Fraction) || m.Budget < 0 || math.IsNaN(m.Budget) {
 		return nil, errors.New("spectral-wiener: the posterior fraction must lie in [0, 1], the budget be >= 0")
 	}
+	out, err := m.posterior(ctx, s, target, pt)
+	if err != nil {
+		return nil, err
+	}
+	if m.Discrete && pt.wholePeriod() {
+		// The spectral projector zeroes the central differences; the edges'
+		// one-sided ones need the grid's own projection, which takes the
+		// field as one period (and the fallback needs all of it).
+		_, _ = ProjectDiscrete(out)
+	}
+	return out, nil
+}
+
+// posterior is the posterior mean with its share of the draw, or the
+// solenoidal trigonometric interpolant where no spectrum can be fitted.
+func (m Wiener) posterior(ctx context.Context, s *Samples, target piv.Grid, pt periodicTarget) (*piv.Field, error) {
 	lat := s.Lattice
 	k, err := m.newKriger(pt, lat)
 	if errors.Is(err, errTooFewShells) {
@@ -106,14 +124,7 @@ func (m Wiener) Reconstruct(ctx context.Context, s *Samples, target piv.Grid) (*
 			vh[q] += dv[q]
 		}
 	}
-	out := pt.field(uh, vh, fft, target, s.Units)
-	if m.Discrete && pt.wholePeriod() {
-		// The spectral projector zeroes the central differences; the edges'
-		// one-sided ones need the grid's own projection, which takes the
-		// field as one period.
-		_, _ = ProjectDiscrete(out)
-	}
-	return out, nil
+	return pt.field(uh, vh, fft, target, s.Units), nil
 }
 
 // kriger holds the prior of every mode of the nx x ny period grid: its
@@ -189,54 +200,50 @@ func (m Wiener) wavenumber(w, n int, period float64) float64 {
 // up.
 const nugget = 1e-6
 
+// precision inverts a class's covariance with the nugget added.
+func precision(total sym2) (sym2, bool) {
+	return total.add(sym2{1, 0, 1}, nugget*total.trace()/2).inverse()
+}
+
 // estimate returns the posterior-mean spectra of the field sampled as u, v
 // on the lattice (mx x my values, row-major).
 func (k *kriger) estimate(u, v []float64) (uh, vh []complex128) {
-	au, av := make([]complex128, len(u)), make([]complex128, len(v))
-	for i := range u {
-		au[i], av[i] = complex(u[i], 0), complex(v[i], 0)
-	}
-	lat := spectral.NewFFT2(k.mx, k.my)
-	lat.Forward(au)
-	lat.Forward(av)
+	au, av := spectra(u, v, k.mx, k.my)
 	scale := complex(float64(k.nx*k.ny)/float64(k.mx*k.my), 0)
 	uh, vh = make([]complex128, k.nx*k.ny), make([]complex128, k.nx*k.ny)
-	rx, ry := k.nx/k.mx, k.ny/k.my
 	for cy := 0; cy < k.my; cy++ {
 		for cx := 0; cx < k.mx; cx++ {
-			// The class's covariance: sum over aliases of s (I - e e^T).
-			var sxx, sxy, syy float64
-			for b := 0; b < ry; b++ {
-				for a := 0; a < rx; a++ {
-					q := (cy+b*k.my)*k.nx + cx + a*k.mx
-					s, ex, ey := k.s[q], k.ex[q], k.ey[q]
-					sxx += s * (1 - ex*ex)
-					sxy -= s * ex * ey
-					syy += s * (1 - ey*ey)
-				}
+			// The class's covariance: the sum of its aliases'.
+			var total sym2
+			for _, q := range k.aliases(cx, cy) {
+				total = total.add(k.cov(q), 1)
 			}
-			reg := nugget * (sxx + syy) / 2
-			sxx, syy = sxx+reg, syy+reg
-			det := sxx*syy - sxy*sxy
-			if !(det > 0) {
+			inv, ok := precision(total)
+			if !ok {
 				continue
 			}
-			du, dv := scale*au[cy*k.mx+cx], scale*av[cy*k.mx+cx]
-			xu := (complex(syy, 0)*du - complex(sxy, 0)*dv) / complex(det, 0)
-			xv := (complex(sxx, 0)*dv - complex(sxy, 0)*du) / complex(det, 0)
-			for b := 0; b < ry; b++ {
-				for a := 0; a < rx; a++ {
-					q := (cy+b*k.my)*k.nx + cx + a*k.mx
-					s, ex, ey := k.s[q], k.ex[q], k.ey[q]
-					// s (I - e e^T) x
-					dot := complex(ex, 0)*xu + complex(ey, 0)*xv
-					uh[q] = complex(s, 0) * (xu - complex(ex, 0)*dot)
-					vh[q] = complex(s, 0) * (xv - complex(ey, 0)*dot)
-				}
+			xu, xv := inv.apply(scale*au[cy*k.mx+cx], scale*av[cy*k.mx+cx])
+			for _, q := range k.aliases(cx, cy) {
+				uh[q], vh[q] = k.cov(q).apply(xu, xv)
 			}
 		}
 	}
 	return uh, vh
+}
+
+// aliases yields the modes of the period grid that the lattice sees as its
+// mode (cx, cy), numbered from 0.
+func (k *kriger) aliases(cx, cy int) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		rx, ry := k.nx/k.mx, k.ny/k.my
+		for b := range ry {
+			for a := range rx {
+				if !yield(b*rx+a, (cy+b*k.my)*k.nx+cx+a*k.mx) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // posteriorDraw returns the spectra of a draw from the prior of the shells
@@ -281,89 +288,4 @@ func (k *kriger) posteriorDraw(rng *rand.Rand, fraction float64, fft *spectral.F
 		dv[q] -= mv[q]
 	}
 	return du, dv
-}
-
-// aliasedFit fits ln E(k) = a + b ln k + c (ln k)^2, c <= 0, to the
-// lattice's shell energies from shell from on, as the lattice sees it: each
-// shell of the model folded onto the lattice's shells by aliasing. Fitting
-// the folded model rather than the lattice spectrum itself keeps the energy
-// that aliasing piles up near the lattice's Nyquist wavenumber from flattening
-// the law. count is the number of modes of each shell of the nx x ny grid.
-func aliasedFit(lat *piv.Field, nx, ny, from int, count []float64) (spectrumModel, error) {
-	mx, my := lat.NX(), lat.NY()
-	au, av := make([]complex128, mx*my), make([]complex128, mx*my)
-	for i := range au {
-		au[i], av[i] = complex(lat.U[i], 0), complex(lat.V[i], 0)
-	}
-	fft := spectral.NewFFT2(mx, my)
-	fft.Forward(au)
-	fft.Forward(av)
-	nl := piv.NumShells(mx, my)
-	latShell := func(cx, cy int) int {
-		return piv.ShellOf(float64(spectral.Wavenumber(cx, mx)), float64(spectral.Wavenumber(cy, my)))
-	}
-	observed, modes := make([]float64, nl), make([]float64, nl)
-	norm := 2 * float64(mx*my) * float64(mx*my)
-	for cy := 0; cy < my; cy++ {
-		for cx := 0; cx < mx; cx++ {
-			c := cy*mx + cx
-			ls := latShell(cx, cy)
-			observed[ls] += (sq(au[c]) + sq(av[c])) / norm
-			modes[ls]++
-		}
-	}
-	// fold[ls][k]: the share of shell k's energy that lands in lattice
-	// shell ls (an isotropic field's energy spread evenly over its modes).
-	fold := make([][]float64, nl)
-	for ls := range fold {
-		fold[ls] = make([]float64, len(count))
-	}
-	for jy := 0; jy < ny; jy++ {
-		wy := float64(spectral.Wavenumber(jy, ny))
-		for jx := 0; jx < nx; jx++ {
-			k := piv.ShellOf(float64(spectral.Wavenumber(jx, nx)), wy)
-			fold[latShell(jx%mx, jy%my)][k] += 1 / count[k]
-		}
-	}
-	var shells []int
-	for ls := from; ls < nl; ls++ {
-		if modes[ls] >= 8 && observed[ls] > 0 {
-			shells = append(shells, ls)
-		}
-	}
-	if len(shells) < 4 { // a laminar or uniform field: nothing to fit
-		return spectrumModel{}, errTooFewShells
-	}
-	logK := make([]float64, len(count))
-	for k := 1; k < len(count); k++ {
-		logK[k] = math.Log(float64(k))
-	}
-	best, bestCost := spectrumModel{}, math.Inf(1)
-	unit := make([]float64, len(count))
-	resid := make([]float64, len(shells))
-	for c := -1.5; c <= 1e-9; c += 0.05 {
-		for b := -10.0; b <= -1+1e-9; b += 0.1 {
-			for k := from; k < len(count); k++ {
-				unit[k] = math.Exp(b*logK[k] + c*logK[k]*logK[k])
-			}
-			var mean float64
-			for i, ls := range shells {
-				var pred float64
-				for k := from; k < len(count); k++ {
-					pred += unit[k] * fold[ls][k]
-				}
-				resid[i] = math.Log(observed[ls]) - math.Log(pred)
-				mean += resid[i]
-			}
-			mean /= float64(len(shells))
-			var cost float64
-			for _, r := range resid {
-				cost += (r - mean) * (r - mean)
-			}
-			if cost < bestCost {
-				best, bestCost = spectrumModel{a: mean, b: b, c: c}, cost
-			}
-		}
-	}
-	return best, nil
 }

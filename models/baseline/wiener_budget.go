@@ -23,6 +23,11 @@ func sandwich(a, b sym2) sym2 {
 	return sym2{p[0][0]*a.xx + p[0][1]*a.xy, p[0][0]*a.xy + p[0][1]*a.yy, p[1][0]*a.xy + p[1][1]*a.yy}
 }
 
+// apply returns a (u, v).
+func (a sym2) apply(u, v complex128) (complex128, complex128) {
+	return complex(a.xx, 0)*u + complex(a.xy, 0)*v, complex(a.xy, 0)*u + complex(a.yy, 0)*v
+}
+
 func (a sym2) inverse() (sym2, bool) {
 	det := a.xx*a.yy - a.xy*a.xy
 	if !(det > 0) {
@@ -44,8 +49,7 @@ func (k *kriger) cov(q int) sym2 {
 // k.start on adds once conditioned (drawCost; a fraction f of the variance
 // adds f times it).
 func (k *kriger) expectedErrors() (gain, drawCost float64) {
-	rx, ry := k.nx/k.mx, k.ny/k.my
-	n := rx * ry
+	n := (k.nx / k.mx) * (k.ny / k.my)
 	qs, cs := make([]int, n), make([]sym2, n)
 	for cy := 0; cy < k.my; cy++ {
 		for cx := 0; cx < k.mx; cx++ {
@@ -54,23 +58,18 @@ func (k *kriger) expectedErrors() (gain, drawCost float64) {
 			}
 			var total, drawn, sq sym2
 			in := 0 // the alias trigonometric interpolation gives the class: the largest prior
-			for b := 0; b < ry; b++ {
-				for a := 0; a < rx; a++ {
-					i := b*rx + a
-					qs[i] = (cy+b*k.my)*k.nx + cx + a*k.mx
-					cs[i] = k.cov(qs[i])
-					total = total.add(cs[i], 1)
-					sq = sq.add(sandwich(cs[i], sym2{1, 0, 1}), 1)
-					if k.s[qs[i]] > k.s[qs[in]] {
-						in = i
-					}
-					if k.drawn(qs[i]) {
-						drawn = drawn.add(cs[i], 1)
-					}
+			for i, q := range k.aliases(cx, cy) {
+				qs[i], cs[i] = q, k.cov(q)
+				total = total.add(cs[i], 1)
+				sq = sq.add(sandwich(cs[i], sym2{1, 0, 1}), 1)
+				if k.s[q] > k.s[qs[in]] {
+					in = i
+				}
+				if k.drawn(q) {
+					drawn = drawn.add(cs[i], 1)
 				}
 			}
-			reg := nugget * total.trace() / 2
-			inv, ok := total.add(sym2{1, 0, 1}, reg).inverse()
+			inv, ok := precision(total)
 			if !ok {
 				continue
 			}

@@ -14,9 +14,11 @@
 //   - divergence: the mean squared divergence of the correction at the
 //     collocation points (the base is solenoidal);
 //   - physics (optional): the residual of the 2D vorticity-transport
-//     equation ω_t + u ω_x + v ω_y - ν ∇²ω of base plus correction at random
-//     space-time collocation points, scaled by the base's own mean squared
-//     residual so that it starts at 1.
+//     equation ω_t + u ω_x + v ω_y - ν ∇²ω + μ ω of base plus correction at
+//     random space-time collocation points, scaled by the base's own mean
+//     squared residual so that it starts at 1. The base's residual, given
+//     by the caller, also holds the terms a stencil cannot (hyperviscosity,
+//     a dealiased transport, forcing); the correction's leaves them out.
 //
 // An optional [Envelope] in time multiplies the network, e.g. one that
 // vanishes at the kept snapshots so the field equals the base there exactly;

@@ -37,9 +37,14 @@ type FitConfig struct {
 	PhysicsWeight    float64 // weight of the residual term (0: none)
 	DivergenceWeight float64 // weight of the divergence term (0: none)
 	Viscosity        float64 // ν of the residual, physical units (0: Euler)
-	Spacing          float64 // spatial step of the stencil, physical units
-	TimeStep         float64 // time step of the stencil, physical units
-	Seed             uint64  // seeds the batches
+	// Drag is μ of the residual's μω, physical units (0: none). The
+	// caller's base residual holds every other term of its equation
+	// (hyperviscosity, forcing); the correction's residual holds only
+	// these: its hyperviscous term is left out.
+	Drag     float64
+	Spacing  float64 // spatial step of the stencil, physical units
+	TimeStep float64 // time step of the stencil, physical units
+	Seed     uint64  // seeds the batches
 	// Envelope, when not nil, multiplies the network's output at time t
 	// (physical): zero at the kept snapshots' times, it pins the field to
 	// the base there exactly, so the data term cannot be traded against
@@ -73,9 +78,9 @@ func (c FitConfig) check(withCollocation bool) error {
 	switch {
 	case c.Steps < 0 || c.DataBatch < 1:
 		return fmt.Errorf("spacetime: %d steps of %d vectors: want steps >= 0 and a batch >= 1", c.Steps, c.DataBatch)
-	case !(c.LearningRate > 0) || !(c.PhysicsWeight >= 0) || !(c.DivergenceWeight >= 0) || !(c.Viscosity >= 0):
-		return fmt.Errorf("spacetime: learning rate %v, weights %v (physics) and %v (divergence), viscosity %v: want a positive rate, the others >= 0",
-			c.LearningRate, c.PhysicsWeight, c.DivergenceWeight, c.Viscosity)
+	case !(c.LearningRate > 0) || !(c.PhysicsWeight >= 0) || !(c.DivergenceWeight >= 0) || !(c.Viscosity >= 0) || !(c.Drag >= 0):
+		return fmt.Errorf("spacetime: learning rate %v, weights %v (physics) and %v (divergence), viscosity %v, drag %v: want a positive rate, the others >= 0",
+			c.LearningRate, c.PhysicsWeight, c.DivergenceWeight, c.Viscosity, c.Drag)
 	case withCollocation && (c.CollocationBatch < 1 || !(c.Spacing > 0) || !(c.TimeStep > 0)):
 		return fmt.Errorf("spacetime: %d collocation centres, stencil steps %v and %v: want at least 1 centre and positive steps",
 			c.CollocationBatch, c.Spacing, c.TimeStep)
@@ -155,7 +160,7 @@ func Fit(ctx context.Context, backend compute.Backend, net *Network, sc Scales, 
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x71e5))
 	nd, nc := min(cfg.DataBatch, nObs), min(cfg.CollocationBatch, nCol)
-	params := newTensor(dtype, []float64{cfg.PhysicsWeight, 1 / physNorm, cfg.DivergenceWeight, sc.TimeFactor(), sc.Viscosity(cfg.Viscosity)}, 5)
+	params := newTensor(dtype, []float64{cfg.PhysicsWeight, 1 / physNorm, cfg.DivergenceWeight, sc.TimeFactor(), sc.Viscosity(cfg.Viscosity), sc.Drag(cfg.Drag)}, 6)
 	pick := func(idx []int, cols ...[]float64) []any {
 		out := make([]any, len(cols))
 		for c, src := range cols {
@@ -250,7 +255,7 @@ func sample(rng *rand.Rand, total, n int) []int {
 
 // buildLoss builds the step's loss terms [total, data, physics, divergence]
 // from its inputs: params [physics weight, 1 / the base's mean squared
-// residual, divergence weight, time factor, viscosity], the data x, y, t, u, v, then optionally
+// residual, divergence weight, time factor, viscosity, drag], the data x, y, t, u, v, then optionally
 // the stencil points x, y, t and the base's R, U, V, WX, WY at the centres,
 // and last, with an envelope, its value at every point.
 func buildLoss(net *Network, st *Stencil, in []*Node, withEnv bool) []*Node {
@@ -286,7 +291,7 @@ func buildLoss(net *Network, st *Stencil, in []*Node, withEnv bool) []*Node {
 	us := Reshape(Slice(f, AxisElem(0), AxisRange(nd, n)), s, nc)
 	vs := Reshape(Slice(f, AxisElem(1), AxisRange(nd, n)), s, nc)
 	base := &baseNodes{R: row(in[9]), U: row(in[10]), V: row(in[11]), WX: row(in[12]), WY: row(in[13])}
-	r, div := st.residual(us, vs, base, param(3), param(4))
+	r, div := st.residual(us, vs, base, param(3), param(4), param(5))
 	// The physics term is relative to the base's own residual.
 	physRel := Mul(ReduceAllMean(Square(r)), param(1))
 	divergence := ReduceAllMean(Square(div))

@@ -10,10 +10,10 @@ import (
 // U = u / Speed. One spatial scale for x and y keeps the vorticity equation's
 // form: in normalised units it reads
 //
-//	a Ω_T + U Ω_X + V Ω_Y - ν' ∇²Ω = R / (Speed Space)²,
+//	a Ω_T + U Ω_X + V Ω_Y - ν' ∇²Ω + μ' Ω = R / (Speed Space)²,
 //
-// with a = Time / (Speed Space) ([Scales.TimeFactor]) and ν' = ν Space /
-// Speed ([Scales.Viscosity]).
+// with a = Time / (Speed Space) ([Scales.TimeFactor]), ν' = ν Space /
+// Speed ([Scales.Viscosity]) and μ' = μ / (Speed Space) ([Scales.Drag]).
 type Scales struct {
 	X0, Y0, T0  float64
 	Space, Time float64
@@ -36,6 +36,9 @@ func (s Scales) TimeFactor() float64 { return s.Time / (s.Speed * s.Space) }
 
 // Viscosity returns ν in normalised units.
 func (s Scales) Viscosity(nu float64) float64 { return nu * s.Space / s.Speed }
+
+// Drag returns the drag μ in normalised units.
+func (s Scales) Drag(mu float64) float64 { return mu / (s.Speed * s.Space) }
 
 // points returns the normalised coordinates of physical points.
 func (s Scales) points(x, y, t []float64) (px, py, pt []float64) {

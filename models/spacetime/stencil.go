@@ -15,6 +15,7 @@ const (
 	qLap        // ∇²ω
 	qWT         // ∂ω/∂t
 	qDiv        // ∂u/∂x + ∂v/∂y
+	qW          // ω at the centre
 	numQ
 )
 
@@ -79,6 +80,7 @@ func NewStencil(h, k float64) (*Stencil, error) {
 	s.AU[qDiv][at(-1, 0, 0)] -= 1 / (2 * h)
 	s.AV[qDiv][at(0, 1, 0)] += 1 / (2 * h)
 	s.AV[qDiv][at(0, -1, 0)] -= 1 / (2 * h)
+	omega(qW, 1, 0, 0, 0)
 	return s, nil
 }
 
@@ -106,12 +108,13 @@ type baseNodes struct {
 
 // residual returns, [1, N] each, the normalised vorticity-transport residual
 //
-//	a Ω_T + (U_b + U) Ω_X + (V_b + V) Ω_Y + U Ωb_X + V Ωb_Y - ν Ω_lap + R_b
+//	a Ω_T + (U_b + U) Ω_X + (V_b + V) Ω_Y + U Ωb_X + V Ωb_Y - ν Ω_lap + μ Ω + R_b
 //
 // of base plus correction (the correction's (U, V) given at the stencil
-// points by us and vs, [S, N] each; timeFactor a and viscosity ν scalars, see
-// [Scales]), and the correction's divergence. A nil base is zero.
-func (s *Stencil) residual(us, vs *Node, base *baseNodes, timeFactor, viscosity *Node) (r, div *Node) {
+// points by us and vs, [S, N] each; timeFactor a, viscosity ν and drag μ
+// scalars, see [Scales]), and the correction's divergence. A nil base is
+// zero.
+func (s *Stencil) residual(us, vs *Node, base *baseNodes, timeFactor, viscosity, drag *Node) (r, div *Node) {
 	g := us.Graph()
 	au, av := make([][]float64, numQ), make([][]float64, numQ)
 	for q := range numQ {
@@ -121,7 +124,7 @@ func (s *Stencil) residual(us, vs *Node, base *baseNodes, timeFactor, viscosity 
 	qs := Add(Dot(ConstAsDType(g, dt, au), us).Product(), Dot(ConstAsDType(g, dt, av), vs).Product()) // [numQ, N]
 	row := func(q int) *Node { return Slice(qs, AxisElem(q)) }
 	u, v, wx, wy := row(qU), row(qV), row(qWX), row(qWY)
-	r = Sub(Mul(timeFactor, row(qWT)), Mul(viscosity, row(qLap)))
+	r = Add(Sub(Mul(timeFactor, row(qWT)), Mul(viscosity, row(qLap))), Mul(drag, row(qW)))
 	if base == nil {
 		r = Add(r, Add(Mul(u, wx), Mul(v, wy)))
 		return r, row(qDiv)

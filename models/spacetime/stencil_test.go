@@ -41,6 +41,12 @@ func streamedTG(k, u0, v0, nu, x, y, t float64) (u, v, wx, wy float64) {
 // base, at n random centres.
 func residualOf(t *testing.T, st *Stencil, n int, nu float64, field func(x, y, t float64) (float64, float64), base func(x, y, t float64) (r, u, v, wx, wy float64)) (r, div []float64) {
 	t.Helper()
+	return residualDrag(t, st, n, nu, 0, field, base)
+}
+
+// residualDrag is residualOf with a linear drag mu.
+func residualDrag(t *testing.T, st *Stencil, n int, nu, mu float64, field func(x, y, t float64) (float64, float64), base func(x, y, t float64) (r, u, v, wx, wy float64)) (r, div []float64) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(3, 4))
 	cx, cy, ct := make([]float64, n), make([]float64, n), make([]float64, n)
 	for i := range cx {
@@ -70,7 +76,7 @@ func residualOf(t *testing.T, st *Stencil, n int, nu float64, field func(x, y, t
 			b = &baseNodes{R: row(0), U: row(1), V: row(2), WX: row(3), WY: row(4)}
 		}
 		g := in[0].Graph()
-		r, div := st.residual(Reshape(in[0], s, n), Reshape(in[1], s, n), b, Const(g, 1.0), Const(g, nu))
+		r, div := st.residual(Reshape(in[0], s, n), Reshape(in[1], s, n), b, Const(g, 1.0), Const(g, nu), Const(g, mu))
 		return []*Node{r, div}
 	})
 	if err != nil {
@@ -120,6 +126,18 @@ func TestResidualExactSolution(t *testing.T) {
 	t.Logf("exact: rms residual %.3g, divergence %.3g (term scale %.3g)", rms(r), rms(div), scale)
 	if !(rms(r) < 1e-4*scale) || !(rms(div) < 1e-6) {
 		t.Errorf("exact solution: rms residual %.3g, divergence %.3g: want below %.3g and 1e-6", rms(r), rms(div), 1e-4*scale)
+	}
+	// With a drag μ the vortex decays as with a viscosity ν + μ / 2k².
+	const mu = 0.3
+	damped := func(x, y, t float64) (float64, float64) {
+		u, v, _, _ := streamedTG(k, u0, v0, nu+mu/(2*k*k), x, y, t)
+		return u, v
+	}
+	if r, _ := residualDrag(t, st, 64, nu, mu, damped, nil); !(rms(r) < 1e-4*scale) {
+		t.Errorf("exact solution with drag: rms residual %.3g, want below %.3g", rms(r), 1e-4*scale)
+	}
+	if r, _ := residualOf(t, st, 64, nu, damped, nil); !(rms(r) > 0.1*mu*scale/k/k) {
+		t.Errorf("drag left out: rms residual %.3g, want above %.3g", rms(r), 0.1*mu*scale/k/k)
 	}
 	// Wrong viscosity, and a second vortex mode that is not carried along.
 	if r, _ := residualOf(t, st, 64, 2*nu, exact, nil); !(rms(r) > 0.1*nu*scale) {
