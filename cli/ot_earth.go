@@ -39,11 +39,13 @@ type earthRow struct {
 func runOTEarth(e *env, args []string) error {
 	fs := newFlags(e, "ot earth", "", `
 Density estimation on the sphere for the Earth event sets (Mathieu & Nickel
-2020; Bonet et al. 2023): a normalising flow S^2 -> S^2 (a chart of the
-sphere less the point farthest from the data that maps the uniform law to
-N(0, I), a RealNVP of the plane, back to the sphere; exact density) trained
-by the spherical sliced-Wasserstein distance SSW_2^2 to the uniform law
-(-nll-weight adds a likelihood term), on a seeded 70/30 split. Prints the
+2020; Bonet et al. 2023): a normalising flow S^2 -> S^2 with an exact
+density, trained by the spherical sliced-Wasserstein distance SSW_2^2 to
+the uniform law (-nll-weight adds a likelihood term), on a seeded 70/30
+split. -flow exp (the default) composes exponential-map blocks of radial
+bumps on the sphere (Rezende et al. 2020, the flow of Bonet et al.);
+-flow chart is a RealNVP of the plane in a chart of the sphere less the
+point farthest from the data, which maps the uniform law to N(0, I). Prints the
 train and test negative log-likelihood (nats, area measure of the unit
 sphere) of the flow, of a von Mises-Fisher kernel density estimate (kappa
 chosen by likelihood on 20% of the train split; its train NLL leaves each
@@ -54,12 +56,16 @@ terminal; -png writes it as an image.`)
 	dataset := fs.String("dataset", "all", "fire, flood, quakes, volerup or all")
 	dir := fs.String("data", "", "folder of the Earth files (default: ../shared/data/earth, or shared/data/earth in a parent folder)")
 	seed := fs.Uint64("seed", 1, "seed of the split, the weights, the batches and the circles")
-	steps := fs.Int("steps", 2000, "Adam steps of the SSW training")
-	batch := fs.Int("batch", 512, "points per step")
-	circles := fs.Int("circles", 100, "great circles per step")
-	lr := fs.Float64("lr", 3e-3, "Adam learning rate")
-	layers := fs.Int("layers", 6, "coupling layers of the plane RealNVP")
-	hidden := fs.Int("hidden", 24, "hidden width of the coupling networks")
+	arch := fs.String("flow", nf.ArchExp, "flow: exp (exponential-map blocks on the sphere) or chart (RealNVP in a chart)")
+	steps := fs.Int("steps", 0, "Adam steps of the SSW training (0: 300 for exp, 2000 for chart)")
+	batch := fs.Int("batch", 0, "points per step (0: 1024 for exp, 512 for chart)")
+	circles := fs.Int("circles", 0, "great circles per step (0: 200 for exp, 100 for chart)")
+	lr := fs.Float64("lr", 0, "Adam learning rate (0: 0.1 for exp, 3e-3 for chart)")
+	finalLR := fs.Float64("final-lr", 0, "learning rate at the last step, by cosine decay (0: constant rate)")
+	blocks := fs.Int("blocks", 48, "exp: exponential-map blocks")
+	components := fs.Int("components", 6, "exp: radial components per block")
+	layers := fs.Int("layers", 6, "chart: coupling layers of the plane RealNVP")
+	hidden := fs.Int("hidden", 24, "chart: hidden width of the coupling networks")
 	nllWeight := fs.Float64("nll-weight", 0, "weight of a maximum-likelihood term added to SSW_2^2 (0: SSW alone)")
 	asJSON := fs.Bool("json", false, "print one JSON object per dataset")
 	drawMap := fs.Bool("map", false, "draw the flow's log-density on a map in the terminal")
@@ -77,11 +83,13 @@ terminal; -png writes it as an image.`)
 		return usagef("-dataset %q: want fire, flood, quakes, volerup or all", *dataset)
 	}
 	switch {
-	case *steps < 1 || *batch < 2 || *circles < 1 || *layers < 1 || *hidden < 1:
-		return usagef("-steps %d -batch %d -circles %d -layers %d -hidden %d: want steps, circles, layers, hidden >= 1 and batch >= 2",
-			*steps, *batch, *circles, *layers, *hidden)
-	case !(*lr > 0) || math.IsInf(*lr, 0) || !(*nllWeight >= 0) || math.IsInf(*nllWeight, 0):
-		return usagef("-lr %v -nll-weight %v: want a finite rate > 0 and a finite weight >= 0", *lr, *nllWeight)
+	case *arch != nf.ArchExp && *arch != nf.ArchChart:
+		return usagef("-flow %q: want exp or chart", *arch)
+	case *steps < 0 || *batch < 0 || *batch == 1 || *circles < 0 || *layers < 1 || *hidden < 1 || *blocks < 1 || *components < 1:
+		return usagef("-steps %d -batch %d -circles %d -layers %d -hidden %d -blocks %d -components %d: want steps, circles >= 0 (0: default), batch 0 or >= 2, the others >= 1",
+			*steps, *batch, *circles, *layers, *hidden, *blocks, *components)
+	case !(*lr >= 0) || math.IsInf(*lr, 0) || !(*finalLR >= 0) || math.IsInf(*finalLR, 0) || !(*nllWeight >= 0) || math.IsInf(*nllWeight, 0):
+		return usagef("-lr %v -final-lr %v -nll-weight %v: want finite rates >= 0 (0: default) and a finite weight >= 0", *lr, *finalLR, *nllWeight)
 	case *width < 20:
 		return usagef("-width %d: want at least 20", *width)
 	case *colorMode != "auto" && *colorMode != "always" && *colorMode != "never":
@@ -107,8 +115,10 @@ terminal; -png writes it as an image.`)
 	}
 	e.logf("backend %s, data %s", desc, folder)
 	cfg := nf.EarthConfig{
+		Arch: *arch,
+		Exp:  nf.ExpConfig{Blocks: *blocks, Components: *components, Seed: *seed},
 		Flow: nf.Config{Layers: *layers, Hidden: *hidden, Seed: *seed},
-		SSW:  nf.SSWConfig{Steps: *steps, Batch: *batch, Circles: *circles, LearningRate: *lr, Seed: *seed, NLLWeight: *nllWeight},
+		SSW:  nf.SSWConfig{Steps: *steps, Batch: *batch, Circles: *circles, LearningRate: *lr, FinalRate: *finalLR, Seed: *seed, NLLWeight: *nllWeight},
 		Seed: *seed,
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -188,7 +198,7 @@ type nfData struct {
 func earthGrid(backend compute.Backend, res *nf.EarthResult, width int, points bool) (figures.Grid, error) {
 	g := figures.Grid{W: width, H: width / 2}
 	var err error
-	if g.Values, err = res.Flow.DensityGrid(backend, g.W, g.H); err != nil {
+	if g.Values, err = nf.DensityGrid(backend, res.Flow, g.W, g.H); err != nil {
 		return g, err
 	}
 	g.Hi = math.Inf(-1)

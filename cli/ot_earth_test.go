@@ -16,7 +16,9 @@ func TestOTEarthBadFlags(t *testing.T) {
 		want string
 	}{
 		{[]string{"-dataset", "tornado"}, "tornado"},
-		{[]string{"-steps", "0"}, "-steps"},
+		{[]string{"-steps", "-1"}, "-steps"},
+		{[]string{"-flow", "spline"}, "spline"},
+		{[]string{"-blocks", "0"}, "-blocks"},
 		{[]string{"-color", "pink"}, "pink"},
 		{[]string{"-data", missing}, missing},
 		{[]string{"-data", t.TempDir(), "-dataset", "fire"}, "fire.csv"},
@@ -37,7 +39,7 @@ func TestOTEarth(t *testing.T) {
 		t.Skipf("shared Earth data absent (%v): skipping", err)
 	}
 	var o, e bytes.Buffer
-	args := []string{"-data", dir, "-dataset", "volerup", "-steps", "20", "-layers", "2", "-hidden", "8", "-json"}
+	args := []string{"-data", dir, "-dataset", "volerup", "-steps", "20", "-blocks", "2", "-components", "4", "-batch", "256", "-circles", "20", "-json"}
 	if err := runOTEarth(&env{stdout: &o, stderr: &e}, args); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +51,7 @@ func TestOTEarth(t *testing.T) {
 		t.Errorf("row %+v", row)
 	}
 	o.Reset()
-	args = []string{"-data", dir, "-dataset", "volerup", "-steps", "5", "-layers", "1", "-hidden", "4", "-map", "-points", "-color", "never", "-width", "40"}
+	args = []string{"-data", dir, "-dataset", "volerup", "-steps", "5", "-blocks", "2", "-components", "2", "-batch", "128", "-circles", "10", "-map", "-points", "-color", "never", "-width", "40"}
 	if err := runOTEarth(&env{stdout: &o, stderr: &e}, args); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,11 @@
 // Gaussian-preserving map that lowers a flow's transport cost without
 // changing its density (Morel et al. 2022), and Bayesian logistic
 // regression by the sliced-Wasserstein JKO scheme with a RealNVP flow
-// (Bonet et al. 2022). Everything runs in float64 on any GoMLX backend
+// (Bonet et al. 2022), and densities on the sphere S^2 trained by the
+// spherical sliced-Wasserstein distance to the uniform law (Bonet et al.
+// 2023): [ExpFlow], exponential-map blocks of radial bumps (Rezende et al.
+// 2020, the default of [RunEarth]) and [SphereFlow], a RealNVP in a chart
+// that maps the uniform law to N(0, I). Everything runs in float64 on any GoMLX backend
 // (models.NewBackend("go") on the CPU); points are *mat.Dense, one per row.
 //
 // # Worked example

@@ -81,10 +81,29 @@ func LatLonToSphere(lat, lon float64) [3]float64 {
 	return [3]float64{math.Cos(phi) * math.Cos(lam), math.Cos(phi) * math.Sin(lam), math.Sin(phi)}
 }
 
+// SphereDensity is a trained or trainable flow of S^2 onto itself with an
+// exact density: [ExpFlow] or [SphereFlow].
+type SphereDensity interface {
+	// FitSSW trains the flow to push the rows of x to the uniform law.
+	FitSSW(backend compute.Backend, x *mat.Dense, cfg SSWConfig) ([]float64, error)
+	// LogDensity returns log p for each row of x (area measure).
+	LogDensity(backend compute.Backend, x *mat.Dense) ([]float64, error)
+	// Push returns the image of each row of x, close to uniform once trained.
+	Push(backend compute.Backend, x *mat.Dense) (*mat.Dense, error)
+}
+
+// Flow architectures of [EarthConfig].
+const (
+	ArchExp   = "exp"   // [ExpFlow], the default
+	ArchChart = "chart" // [SphereFlow]
+)
+
 // EarthConfig sets [RunEarth].
 type EarthConfig struct {
-	Flow         Config    // the plane RealNVP (Dim ignored); zero Layers, Hidden: 6, 24
-	SSW          SSWConfig // its training
+	Arch         string    // ArchExp (""), or ArchChart
+	Exp          ExpConfig // the exponential-map flow
+	Flow         Config    // the chart flow's plane RealNVP (Dim ignored); zero Layers, Hidden: 6, 24
+	SSW          SSWConfig // the training; zero fields take the architecture's defaults
 	TestFraction float64   // 0: 0.3
 	ValFraction  float64   // part of the training split scoring the KDE's kappa; 0: 0.2
 	Seed         uint64    // seed of the split (the flow and training have their own)
@@ -99,15 +118,15 @@ type EarthResult struct {
 	Kappa                   float64 // the KDE's concentration
 	Uniform                 float64 // log(4 pi)
 	SSWTest                 float64 // SSW_2^2(T_# test, uniform), 1000 circles
-	SSWInit                 float64 // the same before training (the identity flow unless SSW.Standardise)
+	SSWInit                 float64 // the same before training (near the identity: the data themselves)
 	FlowSeconds, KDESeconds float64
-	Flow                    *SphereFlow
+	Flow                    SphereDensity
 	Train, Test             *mat.Dense
 }
 
 // RunEarth splits the events x (unit vectors) at random into train and
-// test parts, trains a [SphereFlow] on the train part by SSW to the uniform
-// law, fits a von Mises-Fisher KDE whose kappa is chosen on a validation
+// test parts, trains a flow (cfg.Arch: an [ExpFlow] by default, or a
+// [SphereFlow]) on the train part by SSW to the uniform law, fits a von Mises-Fisher KDE whose kappa is chosen on a validation
 // part of the train split, and scores both, and the uniform law, on both
 // parts.
 func RunEarth(backend compute.Backend, x *mat.Dense, cfg EarthConfig) (*EarthResult, error) {
@@ -137,14 +156,28 @@ func RunEarth(backend compute.Backend, x *mat.Dense, cfg EarthConfig) (*EarthRes
 	res.NTest, _ = res.Test.Dims()
 
 	start := time.Now()
-	flow, err := NewSphereFlow(cfg.Flow)
-	if err != nil {
-		return nil, err
+	var flow SphereDensity
+	switch cfg.Arch {
+	case ArchExp, "":
+		f, err := NewExpFlow(cfg.Exp)
+		if err != nil {
+			return nil, err
+		}
+		flow = f
+	case ArchChart:
+		f, err := NewSphereFlow(cfg.Flow)
+		if err != nil {
+			return nil, err
+		}
+		if err := f.FitChart(res.Train, cfg.SSW.Standardise); err != nil {
+			return nil, err
+		}
+		flow = f
+	default:
+		return nil, fmt.Errorf("%w: flow architecture %q, want %q or %q", ErrConfig, cfg.Arch, ArchExp, ArchChart)
 	}
 	ssw := transport.NewSphericalSliced(1000).Seed(cfg.Seed + 1)
-	if err := flow.FitChart(res.Train, cfg.SSW.Standardise); err != nil {
-		return nil, err
-	}
+	var err error
 	if res.SSWInit, err = pushedSSW(backend, flow, res.Test, ssw); err != nil {
 		return nil, err
 	}
@@ -152,10 +185,10 @@ func RunEarth(backend compute.Backend, x *mat.Dense, cfg EarthConfig) (*EarthRes
 		return nil, err
 	}
 	res.Flow = flow
-	if res.FlowTrain, err = flow.MeanNLL(backend, res.Train); err != nil {
+	if res.FlowTrain, err = meanNLL(backend, flow, res.Train); err != nil {
 		return nil, err
 	}
-	if res.FlowTest, err = flow.MeanNLL(backend, res.Test); err != nil {
+	if res.FlowTest, err = meanNLL(backend, flow, res.Test); err != nil {
 		return nil, err
 	}
 	if res.SSWTest, err = pushedSSW(backend, flow, res.Test, ssw); err != nil {
@@ -176,7 +209,7 @@ func RunEarth(backend compute.Backend, x *mat.Dense, cfg EarthConfig) (*EarthRes
 }
 
 // pushedSSW returns the estimate of SSW_2^2(T_# x, uniform).
-func pushedSSW(backend compute.Backend, flow *SphereFlow, x *mat.Dense, ssw *transport.SphericalSliced) (float64, error) {
+func pushedSSW(backend compute.Backend, flow SphereDensity, x *mat.Dense, ssw *transport.SphericalSliced) (float64, error) {
 	y, err := flow.Push(backend, x)
 	if err != nil {
 		return 0, err
@@ -199,10 +232,19 @@ func renormalise(y *mat.Dense) {
 	}
 }
 
-// DensityGrid returns log p on the equirectangular grid of w x h pixel
-// centres, row-major from the north (latitude 90 - 90/h) and from longitude
-// -180 + 180/w eastwards: the picture of the density as a map.
-func (f *SphereFlow) DensityGrid(backend compute.Backend, w, h int) ([]float64, error) {
+// meanNLL returns the mean of -log p over the rows of x, in nats.
+func meanNLL(backend compute.Backend, flow SphereDensity, x *mat.Dense) (float64, error) {
+	logP, err := flow.LogDensity(backend, x)
+	if err != nil {
+		return 0, err
+	}
+	return -mean(logP), nil
+}
+
+// DensityGrid returns the log-density of f on the equirectangular grid of
+// w x h pixel centres, row-major from the north (latitude 90 - 90/h) and
+// from longitude -180 + 180/w eastwards: the picture of the density as a map.
+func DensityGrid(backend compute.Backend, f SphereDensity, w, h int) ([]float64, error) {
 	if w < 1 || h < 1 {
 		return nil, fmt.Errorf("%w: density grid %dx%d", ErrConfig, w, h)
 	}

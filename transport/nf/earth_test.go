@@ -71,7 +71,8 @@ func TestEarthRealData(t *testing.T) {
 		}
 	}
 	x, _ := LoadEarth(filepath.Join(dir, "volerup.csv"))
-	res, err := RunEarth(goBackend(t), x, EarthConfig{Flow: Config{Layers: 4, Hidden: 16}, SSW: SSWConfig{Steps: 40, Batch: 256, Circles: 20, LearningRate: 3e-3}, Seed: 1})
+	backend := goBackend(t)
+	res, err := RunEarth(backend, x, EarthConfig{Exp: ExpConfig{Blocks: 8, Components: 6}, SSW: SSWConfig{Steps: 40, Batch: 256, Circles: 20}, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,5 +87,21 @@ func TestEarthRealData(t *testing.T) {
 	}
 	if !(res.KDETest < res.Uniform-1) || !(res.FlowTest < res.Uniform+1) {
 		t.Errorf("test NLL: KDE %v, flow %v, uniform %v", res.KDETest, res.FlowTest, res.Uniform)
+	}
+	chart, err := RunEarth(backend, x, EarthConfig{Arch: ArchChart, Flow: Config{Layers: 2, Hidden: 8}, SSW: SSWConfig{Steps: 10, Batch: 128, Circles: 10}, Seed: 1})
+	if err != nil || math.IsNaN(chart.FlowTest) {
+		t.Errorf("chart flow: %v, test NLL %v", err, chart)
+	}
+	if _, err := RunEarth(backend, x, EarthConfig{Arch: "spline"}); err == nil || !strings.Contains(err.Error(), "spline") {
+		t.Errorf("unknown architecture: error %v", err)
+	}
+	// The trained flow's density is a density: no mass lost or piled up.
+	q, w := sphereQuadrature(120, [3]float64{0, 0, 1})
+	logP, err := res.Flow.LogDensity(backend, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mass := integrate(logP, w); math.Abs(mass-1) > 5e-3 {
+		t.Errorf("trained flow's density integrates to %v, want 1", mass)
 	}
 }

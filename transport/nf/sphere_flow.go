@@ -203,9 +203,5 @@ func (f *SphereFlow) Push(backend compute.Backend, x *mat.Dense) (*mat.Dense, er
 
 // MeanNLL returns the mean of -log p over the rows of x, in nats.
 func (f *SphereFlow) MeanNLL(backend compute.Backend, x *mat.Dense) (float64, error) {
-	logP, err := f.LogDensity(backend, x)
-	if err != nil {
-		return 0, err
-	}
-	return -mean(logP), nil
+	return meanNLL(backend, f, x)
 }
