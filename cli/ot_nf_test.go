@@ -50,11 +50,14 @@ func TestOTBLR(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "german.h5")); err != nil {
 		t.Skipf("benchmark data absent (%v)", err)
 	}
-	args := []string{"-data", dir, "-dataset", "german", "-seeds", "2", "-steps", "1", "-inner", "30", "-samples", "256", "-json"}
+	args := []string{"-data", dir, "-dataset", "german", "-split", "file", "-seeds", "2", "-steps", "1", "-inner", "30", "-samples", "256", "-json"}
 	if extra := os.Getenv("PIVSR_BLR_ARGS"); extra != "" { // full-size runs by hand
 		args = append([]string{"-data", dir, "-json"}, strings.Fields(extra)...)
 	}
 	var o, e bytes.Buffer
+	if err := runOTBLR(&env{stdout: &o, stderr: &e}, []string{"-data", dir, "-split", "half"}); err == nil {
+		t.Errorf("-split half: no error")
+	}
 	if err := runOTBLR(&env{stdout: &o, stderr: &e}, args); err != nil {
 		t.Fatal(err)
 	}

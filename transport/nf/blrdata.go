@@ -2,6 +2,8 @@ package nf
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -51,4 +53,38 @@ func LoadBLR(path string, split int) (*BLRData, error) {
 		return nil, fmt.Errorf("%s: %s X_train and X_test have different numbers of columns", path, group)
 	}
 	return &out, nil
+}
+
+// Resplit pools the train and test examples of d and draws a new split with
+// a seeded shuffle: the first round(trainFraction * n) examples of the
+// permutation train, the rest test (the published protocol's random 80/20
+// split; the benchmark files hold the whole data set in each split).
+func (d *BLRData) Resplit(trainFraction float64, seed uint64) (*BLRData, error) {
+	nTrain, dim := d.XTrain.Dims()
+	nTest, _ := d.XTest.Dims()
+	n := nTrain + nTest
+	k := int(math.Round(trainFraction * float64(n)))
+	if !(trainFraction > 0 && trainFraction < 1) || k < 1 || k >= n {
+		return nil, fmt.Errorf("%w: train fraction %v of %d examples: want a share leaving both parts non-empty", ErrConfig, trainFraction, n)
+	}
+	row := func(i int) ([]float64, float64) {
+		if i < nTrain {
+			return d.XTrain.RawRowView(i), d.YTrain[i]
+		}
+		return d.XTest.RawRowView(i - nTrain), d.YTest[i-nTrain]
+	}
+	perm := rand.New(rand.NewPCG(seed, 0xb1a5)).Perm(n)
+	out := &BLRData{XTrain: mat.NewDense(k, dim, nil), XTest: mat.NewDense(n-k, dim, nil),
+		YTrain: make([]float64, k), YTest: make([]float64, n-k)}
+	for j, i := range perm {
+		x, y := row(i)
+		if j < k {
+			out.XTrain.SetRow(j, x)
+			out.YTrain[j] = y
+		} else {
+			out.XTest.SetRow(j-k, x)
+			out.YTest[j-k] = y
+		}
+	}
+	return out, nil
 }
