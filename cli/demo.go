@@ -184,14 +184,9 @@ func demoTruth(ctx context.Context, g genFlags, log func(string, ...any)) (ds *d
 		return nil, "", err
 	}
 	for i, f := range ds.Fields {
-		half := piv.NewField(piv.UniformGrid(g.n, g.n, f.X[0], f.Y[0], 2*f.DX(), 2*f.DY()))
-		half.Units = f.Units
-		for j := 0; j < g.n; j++ {
-			for k := 0; k < g.n; k++ {
-				half.U[half.Index(k, j)], half.V[half.Index(k, j)] = f.U[f.Index(2*k, 2*j)], f.V[f.Index(2*k, 2*j)]
-			}
+		if ds.Fields[i], err = piv.Subsample(f, 2); err != nil {
+			return nil, "", err
 		}
-		ds.Fields[i] = half
 	}
 	ds.Attrs["dns"] += fmt.Sprintf(", viscosity %.3g, every second node kept", fine.viscosity)
 	return ds, fmt.Sprintf(" (a %d^2 viscous DNS, every second node kept)", fine.n), nil

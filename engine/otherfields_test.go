@@ -35,13 +35,9 @@ func dnsField(tb testing.TB, n int, seed uint64, nu float64, forced bool) *piv.F
 	if err != nil {
 		tb.Fatal(err)
 	}
-	f := piv.NewField(piv.UniformGrid(n, n, 0, 0, 2*fine.DX(), 2*fine.DY()))
-	f.Units = fine.Units
-	for j := 0; j < n; j++ {
-		for i := 0; i < n; i++ {
-			k := fine.Index(2*i, 2*j)
-			f.U[f.Index(i, j)], f.V[f.Index(i, j)] = fine.U[k], fine.V[k]
-		}
+	f, err := piv.Subsample(fine, 2)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return f
 }

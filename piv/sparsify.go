@@ -177,3 +177,39 @@ func maxSpeed(f *Field) float64 {
 	}
 	return m
 }
+
+// Subsample returns the field on the coarser grid of every step-th column and
+// row of f (starting at the first), with their vectors and mask: a fine
+// simulation seen at a coarser resolution. Unlike [KeepEvery], the grid
+// shrinks.
+func Subsample(f *Field, step int) (*Field, error) {
+	if err := f.Check(); err != nil {
+		return nil, err
+	}
+	if step < 1 {
+		return nil, fmt.Errorf("subsampling step must be at least 1, got %d", step)
+	}
+	nx, ny := (f.NX()+step-1)/step, (f.NY()+step-1)/step
+	g := Grid{X: make([]float64, nx), Y: make([]float64, ny)}
+	for i := range g.X {
+		g.X[i] = f.X[i*step]
+	}
+	for j := range g.Y {
+		g.Y[j] = f.Y[j*step]
+	}
+	out := NewField(g)
+	out.Units = f.Units
+	if f.Mask != nil {
+		out.Mask = make([]bool, g.Len())
+	}
+	for j := range ny {
+		for i := range nx {
+			k, fine := out.Index(i, j), f.Index(i*step, j*step)
+			out.U[k], out.V[k] = f.U[fine], f.V[fine]
+			if f.Mask != nil {
+				out.Mask[k] = f.Mask[fine]
+			}
+		}
+	}
+	return out, nil
+}

@@ -187,3 +187,35 @@ func TestAddOutliers(t *testing.T) {
 		t.Error("outliers in a field at rest: no error")
 	}
 }
+
+// TestSubsample checks sizes, coordinates, values and mask of the coarse
+// field for odd and even grids, and that f is left unchanged.
+func TestSubsample(t *testing.T) {
+	f := rampField(10, 9, 22) // node (2, 2) is masked: it stays on the step-2 lattice
+	orig := f.Clone()
+	for _, c := range []struct{ step, nx, ny int }{{1, 10, 9}, {2, 5, 5}, {3, 4, 3}, {20, 1, 1}} {
+		g, err := Subsample(f, c.step)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.NX() != c.nx || g.NY() != c.ny {
+			t.Fatalf("step %d: %dx%d, want %dx%d", c.step, g.NX(), g.NY(), c.nx, c.ny)
+		}
+		for j := range c.ny {
+			for i := range c.nx {
+				k := g.Index(i, j)
+				fi, fj := i*c.step, j*c.step
+				if g.X[i] != f.X[fi] || g.Y[j] != f.Y[fj] || g.U[k] != float64(fi+10*fj) || g.V[k] != -g.U[k] ||
+					g.Valid(k) != f.Valid(f.Index(fi, fj)) {
+					t.Errorf("step %d node (%d, %d): (%v, %v) u %v valid %v", c.step, i, j, g.X[i], g.Y[j], g.U[k], g.Valid(k))
+				}
+			}
+		}
+	}
+	if !sameField(f, orig) {
+		t.Errorf("Subsample changed its input")
+	}
+	if _, err := Subsample(f, 0); err == nil {
+		t.Errorf("step 0: no error")
+	}
+}
