@@ -9,6 +9,8 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"pivsr/internal/floattensor"
 )
 
 // smallConfig is a float64 network small enough for finite differences.
@@ -23,7 +25,7 @@ func smallConfig(filter Filter) Config {
 // setFlat replaces a variable's value with the given float64 values.
 func setFlat(t *testing.T, v *model.Variable, values []float64) {
 	t.Helper()
-	if err := v.SetValue(newTensor(v.DType(), values, v.Shape().Dimensions...)); err != nil {
+	if err := v.SetValue(floattensor.New(v.DType(), values, v.Shape().Dimensions...)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -155,7 +157,7 @@ func checkGradients(t *testing.T, trainer *Trainer, batch *Batch, checkTerms fun
 	for vi, v := range vars {
 		var grad []float64
 		outputs[numTerms+vi].MustConstFlatData(func(flat any) { grad = append(grad, flat.([]float64)...) })
-		orig, err := flatFloat64(v)
+		orig, err := floattensor.Values(v.MustValue())
 		if err != nil {
 			t.Fatal(err)
 		}

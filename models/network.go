@@ -5,10 +5,10 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/gomlx/compute/dtypes"
-	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"pivsr/internal/floattensor"
 )
 
 // Network is a multiplicative filter network (Fathony et al., ICLR 2021)
@@ -63,7 +63,7 @@ func NewNetwork(cfg Config) (*Network, error) {
 		return v
 	}
 	create := func(path string, value []float64, dims ...int) (*model.Variable, error) {
-		v, err := n.store.CreateVariable(path, newTensor(cfg.DType, value, dims...))
+		v, err := n.store.CreateVariable(path, floattensor.New(cfg.DType, value, dims...))
 		if err != nil {
 			return nil, fmt.Errorf("models: creating variable %s: %w", path, err)
 		}
@@ -160,16 +160,4 @@ func (n *Network) variables() []*model.Variable {
 		vars = append(vars, l.weights, l.bias)
 	}
 	return append(vars, n.output.weights, n.output.bias)
-}
-
-// newTensor builds a tensor of the given float dtype from float64 values.
-func newTensor(dtype dtypes.DType, values []float64, dims ...int) *tensors.Tensor {
-	if dtype == dtypes.Float64 {
-		return tensors.FromFlatDataAndDimensions(append([]float64(nil), values...), dims...)
-	}
-	f32 := make([]float32, len(values))
-	for i, v := range values {
-		f32[i] = float32(v)
-	}
-	return tensors.FromFlatDataAndDimensions(f32, dims...)
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"pivsr/internal/floattensor"
 )
 
 func TestConfigValidation(t *testing.T) {
@@ -129,7 +131,7 @@ func TestInitialisation(t *testing.T) {
 // mustFlat returns a variable's value as float64s.
 func mustFlat(t *testing.T, v interface{ MustValue() *tensors.Tensor }) []float64 {
 	t.Helper()
-	values, err := flatFloat64(v)
+	values, err := floattensor.Values(v.MustValue())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"pivsr/internal/floattensor"
 )
 
 // HostPhases reports whether graphs on this backend take the filters'
@@ -78,11 +80,11 @@ func (pt *phaseTables) fill(net *Network, x, y []float64) error {
 		return fmt.Errorf("models: phase tables for %d points filled with %d x and %d y", pt.n, len(x), len(y))
 	}
 	for i, f := range net.filters {
-		omega, err := flatFloat64(f.omega)
+		omega, err := floattensor.Values(f.omega.MustValue())
 		if err != nil {
 			return err
 		}
-		phase, err := flatFloat64(f.phase)
+		phase, err := floattensor.Values(f.phase.MustValue())
 		if err != nil {
 			return err
 		}
@@ -156,24 +158,4 @@ func fillTable[T float32 | float64](sin, cos *tensors.Tensor, omega, phase, x, y
 		}
 		tensors.MustMutableFlatData(cos, func(c []T) { compute(s, c) })
 	})
-}
-
-// flatFloat64 returns a float variable's current value as float64s.
-func flatFloat64(v interface{ MustValue() *tensors.Tensor }) ([]float64, error) {
-	var out []float64
-	err := v.MustValue().ConstFlatData(func(flat any) {
-		switch f := flat.(type) {
-		case []float32:
-			out = make([]float64, len(f))
-			for i, x := range f {
-				out[i] = float64(x)
-			}
-		case []float64:
-			out = append([]float64(nil), f...)
-		}
-	})
-	if err == nil && out == nil {
-		err = fmt.Errorf("models: variable is not float32 or float64")
-	}
-	return out, err
 }

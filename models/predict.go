@@ -8,6 +8,8 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"pivsr/internal/floattensor"
 )
 
 // predictChunk is the number of points evaluated per graph execution: the
@@ -103,7 +105,7 @@ func (p *Predictor) Predict(x, y []float64, derivatives bool) (*Prediction, erro
 		for i := m; i < predictChunk; i++ { // pad with the chunk's first point
 			cx[i], cy[i] = cx[0], cy[0]
 		}
-		args := []any{newTensor(dtype, cx, predictChunk), newTensor(dtype, cy, predictChunk)}
+		args := []any{floattensor.New(dtype, cx, predictChunk), floattensor.New(dtype, cy, predictChunk)}
 		if tables != nil {
 			if err := tables.fill(p.net, cx, cy); err != nil {
 				return nil, err

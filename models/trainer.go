@@ -10,6 +10,8 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 	"github.com/gomlx/gomlx/support/exceptions"
+
+	"pivsr/internal/floattensor"
 )
 
 // TrainConfig holds the optimisation settings of a [Trainer].
@@ -345,9 +347,9 @@ func (t *Trainer) args(b *Batch) (l stepLayout, args []any, err error) {
 		return v
 	}
 	args = []any{
-		newTensor(dtype, []float64{t.cfg.DivergenceWeight, t.cfg.StructureWeight, t.cfg.SmoothnessWeight}, 3),
-		newTensor(dtype, b.X, n), newTensor(dtype, b.Y, n),
-		newTensor(dtype, b.U, n), newTensor(dtype, b.V, n),
+		floattensor.New(dtype, []float64{t.cfg.DivergenceWeight, t.cfg.StructureWeight, t.cfg.SmoothnessWeight}, 3),
+		floattensor.New(dtype, b.X, n), floattensor.New(dtype, b.Y, n),
+		floattensor.New(dtype, b.U, n), floattensor.New(dtype, b.V, n),
 	}
 	// The collocation points; with the smoothness term, a (u, v) network's
 	// stencil (the points and their shifts) takes their place, and a stream
@@ -362,13 +364,13 @@ func (t *Trainer) args(b *Batch) (l stepLayout, args []any, err error) {
 		}
 	}
 	if l.collocation {
-		args = append(args, newTensor(dtype, cx, len(cx)), newTensor(dtype, cy, len(cy)), newTensor(dtype, zerosIfEmpty(b.BaseDivergence, m), m))
+		args = append(args, floattensor.New(dtype, cx, len(cx)), floattensor.New(dtype, cy, len(cy)), floattensor.New(dtype, zerosIfEmpty(b.BaseDivergence, m), m))
 	}
 	if l.smoothness {
-		args = append(args, newTensor(dtype, zerosIfEmpty(b.BaseVorticityGradX, m), m), newTensor(dtype, zerosIfEmpty(b.BaseVorticityGradY, m), m),
-			newTensor(dtype, t.cfg.SmoothnessSpacing[:], 2))
+		args = append(args, floattensor.New(dtype, zerosIfEmpty(b.BaseVorticityGradX, m), m), floattensor.New(dtype, zerosIfEmpty(b.BaseVorticityGradY, m), m),
+			floattensor.New(dtype, t.cfg.SmoothnessSpacing[:], 2))
 		if stream {
-			args = append(args, newTensor(dtype, sx, len(sx)), newTensor(dtype, sy, len(sy)))
+			args = append(args, floattensor.New(dtype, sx, len(sx)), floattensor.New(dtype, sy, len(sy)))
 		}
 	}
 	if l.structure {
@@ -376,8 +378,8 @@ func (t *Trainer) args(b *Batch) (l stepLayout, args []any, err error) {
 		if bu == nil {
 			bu, bv = make([]float64, s), make([]float64, s)
 		}
-		args = append(args, newTensor(dtype, b.SX, s), newTensor(dtype, b.SY, s), newTensor(dtype, bu, s), newTensor(dtype, bv, s),
-			newTensor(dtype, b.SLogTarget, groups-1))
+		args = append(args, floattensor.New(dtype, b.SX, s), floattensor.New(dtype, b.SY, s), floattensor.New(dtype, bu, s), floattensor.New(dtype, bv, s),
+			floattensor.New(dtype, b.SLogTarget, groups-1))
 	}
 	if !t.hostPhases {
 		return l, args, nil
@@ -422,7 +424,7 @@ func (t *Trainer) SetLearningRate(lr float64) error {
 		return fmt.Errorf("models: learning rate %g, expected a positive number", lr)
 	}
 	v := optimizer.LearningRateVar(t.net.store.RootScope(), t.net.cfg.DType, lr)
-	return v.SetValue(newTensor(t.net.cfg.DType, []float64{lr}))
+	return v.SetValue(floattensor.New(t.net.cfg.DType, []float64{lr}))
 }
 
 // SetDivergenceWeight changes lambda_div for the following steps (e.g. for a

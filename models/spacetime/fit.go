@@ -11,6 +11,8 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
+
+	"pivsr/internal/floattensor"
 )
 
 // Observations are the measured vectors the field fits, in physical units:
@@ -160,7 +162,7 @@ func Fit(ctx context.Context, backend compute.Backend, net *Network, sc Scales, 
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x71e5))
 	nd, nc := min(cfg.DataBatch, nObs), min(cfg.CollocationBatch, nCol)
-	params := newTensor(dtype, []float64{cfg.PhysicsWeight, 1 / physNorm, cfg.DivergenceWeight, sc.TimeFactor(), sc.Viscosity(cfg.Viscosity), sc.Drag(cfg.Drag)}, 6)
+	params := floattensor.New(dtype, []float64{cfg.PhysicsWeight, 1 / physNorm, cfg.DivergenceWeight, sc.TimeFactor(), sc.Viscosity(cfg.Viscosity), sc.Drag(cfg.Drag)}, 6)
 	pick := func(idx []int, cols ...[]float64) []any {
 		out := make([]any, len(cols))
 		for c, src := range cols {
@@ -168,7 +170,7 @@ func Fit(ctx context.Context, backend compute.Backend, net *Network, sc Scales, 
 			for i, q := range idx {
 				v[i] = src[q]
 			}
-			out[c] = newTensor(dtype, v, len(idx))
+			out[c] = floattensor.New(dtype, v, len(idx))
 		}
 		return out
 	}
@@ -180,7 +182,7 @@ func Fit(ctx context.Context, backend compute.Backend, net *Network, sc Scales, 
 		// Cosine decay to a tenth: the batches are random, and a smaller
 		// last step settles the field instead of leaving it at a noisy one.
 		lr := cfg.LearningRate * (0.55 + 0.45*math.Cos(math.Pi*float64(step)/float64(max(cfg.Steps-1, 1))))
-		if err := lrVar.SetValue(newTensor(dtype, []float64{lr})); err != nil {
+		if err := lrVar.SetValue(floattensor.New(dtype, []float64{lr})); err != nil {
 			return first, last, fmt.Errorf("spacetime: setting the learning rate: %w", err)
 		}
 		args := []any{params}
@@ -200,7 +202,7 @@ func Fit(ctx context.Context, backend compute.Backend, net *Network, sc Scales, 
 			}
 			px, py, pt := st.Points(nil, nil, nil, x, y, t)
 			n := len(px)
-			args = append(args, newTensor(dtype, px, n), newTensor(dtype, py, n), newTensor(dtype, pt, n))
+			args = append(args, floattensor.New(dtype, px, n), floattensor.New(dtype, py, n), floattensor.New(dtype, pt, n))
 			args = append(args, pick(idx, cr, cu, cv, cwx, cwy)...)
 			if cfg.Envelope != nil {
 				pts = append(pts, pt...)
@@ -208,7 +210,7 @@ func Fit(ctx context.Context, backend compute.Backend, net *Network, sc Scales, 
 		}
 		if cfg.Envelope != nil {
 			env := cfg.Envelope.at(physicalTimes(sc, pts))
-			args = append(args, newTensor(dtype, env, len(env)))
+			args = append(args, floattensor.New(dtype, env, len(env)))
 		}
 		out, err := exec.Call(args...)
 		if err != nil {
@@ -216,8 +218,12 @@ func Fit(ctx context.Context, backend compute.Backend, net *Network, sc Scales, 
 		}
 		var l Losses
 		for i, dst := range []*float64{&l.Total, &l.Data, &l.Physics, &l.Divergence} {
-			*dst = flatValues(out[i])[0]
+			v, err := floattensor.Values(out[i])
 			out[i].FinalizeAll()
+			if err != nil {
+				return first, last, fmt.Errorf("spacetime: training step %d: %w", step, err)
+			}
+			*dst = v[0]
 		}
 		if math.IsNaN(l.Total) || math.IsInf(l.Total, 0) {
 			return first, last, fmt.Errorf("spacetime: training diverged at step %d (loss %v)", step, l.Total)
@@ -321,14 +327,17 @@ func (n *Network) Predict(backend compute.Backend, sc Scales, env Envelope, x, y
 		pad := func(s []float64) *tensors.Tensor {
 			b := make([]float64, chunk)
 			copy(b, s[lo:hi])
-			return newTensor(n.cfg.DType, b, chunk)
+			return floattensor.New(n.cfg.DType, b, chunk)
 		}
 		out, err := exec.Call(pad(px), pad(py), pad(pt))
 		if err != nil {
 			return nil, nil, fmt.Errorf("spacetime: evaluating the field: %w", err)
 		}
-		vals := flatValues(out[0])
+		vals, err := floattensor.Values(out[0])
 		out[0].FinalizeAll()
+		if err != nil {
+			return nil, nil, fmt.Errorf("spacetime: evaluating the field: %w", err)
+		}
 		for i := lo; i < hi; i++ {
 			f := sc.Speed
 			if scale != nil {

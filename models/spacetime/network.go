@@ -7,8 +7,9 @@ import (
 
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"pivsr/internal/floattensor"
 )
 
 // Config describes a space-time multiplicative filter network.
@@ -104,7 +105,7 @@ func NewNetwork(cfg Config) (*Network, error) {
 		return v
 	}
 	create := func(path string, value []float64, dims ...int) *model.Variable {
-		v, err := n.store.CreateVariable(path, newTensor(cfg.DType, value, dims...))
+		v, err := n.store.CreateVariable(path, floattensor.New(cfg.DType, value, dims...))
 		if err != nil {
 			panic(fmt.Errorf("spacetime: creating variable %s: %w", path, err)) // fresh store: cannot clash
 		}
@@ -159,34 +160,5 @@ func (n *Network) Field(x, y, t *Node) *Node {
 	if n.cfg.OutputScale != 1 {
 		out = MulScalar(out, n.cfg.OutputScale)
 	}
-	return out
-}
-
-// newTensor builds a tensor of the dtype from float64 values.
-func newTensor(dtype dtypes.DType, values []float64, dims ...int) *tensors.Tensor {
-	if dtype == dtypes.Float64 {
-		return tensors.FromFlatDataAndDimensions(append([]float64(nil), values...), dims...)
-	}
-	f32 := make([]float32, len(values))
-	for i, v := range values {
-		f32[i] = float32(v)
-	}
-	return tensors.FromFlatDataAndDimensions(f32, dims...)
-}
-
-// flatValues reads a float32 or float64 tensor as float64 values.
-func flatValues(t *tensors.Tensor) []float64 {
-	var out []float64
-	t.MustConstFlatData(func(flat any) {
-		switch f := flat.(type) {
-		case []float64:
-			out = append(out, f...)
-		case []float32:
-			out = make([]float64, len(f))
-			for i, v := range f {
-				out[i] = float64(v)
-			}
-		}
-	})
 	return out
 }

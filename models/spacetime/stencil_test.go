@@ -11,6 +11,8 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 
 	"pivsr/models"
+
+	"pivsr/internal/floattensor"
 )
 
 func goBackend(t testing.TB) compute.Backend {
@@ -83,17 +85,23 @@ func residualDrag(t *testing.T, st *Stencil, n int, nu, mu float64, field func(x
 		t.Fatal(err)
 	}
 	defer exec.Finalize()
-	args := []any{newTensor(dtypes.Float64, us, len(us)), newTensor(dtypes.Float64, vs, len(vs))}
+	args := []any{floattensor.New(dtypes.Float64, us, len(us)), floattensor.New(dtypes.Float64, vs, len(vs))}
 	if base != nil {
 		for _, q := range bq {
-			args = append(args, newTensor(dtypes.Float64, q, n))
+			args = append(args, floattensor.New(dtypes.Float64, q, n))
 		}
 	}
 	out, err := exec.Call(args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return flatValues(out[0]), flatValues(out[1])
+	if r, err = floattensor.Values(out[0]); err != nil {
+		t.Fatal(err)
+	}
+	if div, err = floattensor.Values(out[1]); err != nil {
+		t.Fatal(err)
+	}
+	return r, div
 }
 
 func rms(v []float64) float64 {

@@ -216,7 +216,7 @@ func (f *ExpFlow) Push(backend compute.Backend, x *mat.Dense) (*mat.Dense, error
 // 200 circles, learning rate 0.1 (the rate of Bonet et al.; the raw
 // parameters are O(1) and the blocks cannot fold whatever the step).
 func (f *ExpFlow) FitSSW(backend compute.Backend, x *mat.Dense, cfg SSWConfig) ([]float64, error) {
-	cfg = cfg.expDefaults()
+	cfg = cfg.orDefaults(expSSWDefaults)
 	if err := checkSphere3(x); err != nil {
 		return nil, err
 	}
@@ -224,21 +224,4 @@ func (f *ExpFlow) FitSSW(backend compute.Backend, x *mat.Dense, cfg SSWConfig) (
 		return nil, err
 	}
 	return fitSSW(backend, f.store, x, f.graphs, cfg)
-}
-
-// expDefaults fills the zero fields of c with the ExpFlow defaults.
-func (c SSWConfig) expDefaults() SSWConfig {
-	if c.Steps == 0 {
-		c.Steps = 300
-	}
-	if c.Batch == 0 {
-		c.Batch = 1024
-	}
-	if c.Circles == 0 {
-		c.Circles = 200
-	}
-	if c.LearningRate == 0 {
-		c.LearningRate = 0.1
-	}
-	return c
 }

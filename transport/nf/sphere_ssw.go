@@ -34,18 +34,26 @@ type SSWConfig struct {
 	NLLWeight float64
 }
 
-func (c SSWConfig) withDefaults() SSWConfig {
+// chartSSWDefaults and expSSWDefaults are the training settings of
+// [SphereFlow] and [ExpFlow] that a zero SSWConfig field takes.
+var (
+	chartSSWDefaults = SSWConfig{Steps: 2000, Batch: 512, Circles: 100, LearningRate: 3e-3}
+	expSSWDefaults   = SSWConfig{Steps: 300, Batch: 1024, Circles: 200, LearningRate: 0.1}
+)
+
+// orDefaults fills the zero Steps, Batch, Circles and LearningRate of c from d.
+func (c SSWConfig) orDefaults(d SSWConfig) SSWConfig {
 	if c.Steps == 0 {
-		c.Steps = 2000
+		c.Steps = d.Steps
 	}
 	if c.Batch == 0 {
-		c.Batch = 512
+		c.Batch = d.Batch
 	}
 	if c.Circles == 0 {
-		c.Circles = 100
+		c.Circles = d.Circles
 	}
 	if c.LearningRate == 0 {
-		c.LearningRate = 3e-3
+		c.LearningRate = d.LearningRate
 	}
 	return c
 }
@@ -95,7 +103,7 @@ func (c SSWConfig) check(x *mat.Dense) error {
 // NLLWeight 0.1 (the "kl+ssw" mix NLL + 10 SSW of public code adapted
 // from Bonet et al.) reaches the same SSW_2^2 with 0.3-1.4 nats.
 func (f *SphereFlow) FitSSW(backend compute.Backend, x *mat.Dense, cfg SSWConfig) ([]float64, error) {
-	cfg = cfg.withDefaults()
+	cfg = cfg.orDefaults(chartSSWDefaults)
 	if err := checkSphere3(x); err != nil {
 		return nil, err
 	}
